@@ -50,6 +50,11 @@ public final class LladaModel implements MaskPredictor, AutoCloseable {
     }
 
     @Override
+    public int maxPositions() {
+        return config.maxPositionEmbeddings();
+    }
+
+    @Override
     public DataType dataType() {
         return weights.embedTokens().getDataType();
     }
@@ -58,7 +63,9 @@ public final class LladaModel implements MaskPredictor, AutoCloseable {
     @Override
     public NDArray embed(NDManager m, long[] ids) {
         try (NDArray idx = m.create(ids)) {
-            return weights.embedTokens().get(idx);
+            NDArray rows = weights.embedTokens().get(idx);
+            rows.attach(m); // results belong to the first operand's manager: move them to the caller's
+            return rows;
         }
     }
 

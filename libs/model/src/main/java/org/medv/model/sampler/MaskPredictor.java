@@ -15,6 +15,11 @@ public interface MaskPredictor {
 
     DataType dataType();
 
+    /** Longest sequence (prompt + answer) the model was configured for. */
+    default int maxPositions() {
+        return Integer.MAX_VALUE;
+    }
+
     /** Embeddings [n, hidden] of token ids, attached to {@code manager}. */
     NDArray embed(NDManager manager, long[] ids);
 
