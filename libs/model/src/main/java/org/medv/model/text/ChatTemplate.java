@@ -5,13 +5,14 @@ import org.medv.model.config.SpecialTokens;
 import java.util.List;
 
 /**
- * LLaDA-8B-Instruct's chat template (tokenizer_config.json, notes §2.2), rendered to text:
- * <pre>
+ * LLaDA-8B-Instruct's chat template (tokenizer_config.json, notes §2.2; line breaks added), rendered to text:
+ * <pre>{@code
  * {% for message in messages %}
- *   {% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n' + message['content'] | trim + '<|eot_id|>' %}
+ *   {% set content = '<|start_header_id|>' + message['role'] + '<|end_header_id|>\n\n'
+ *                    + message['content'] | trim + '<|eot_id|>' %}
  *   {% if loop.index0 == 0 %}{% set content = bos_token + content %}{% endif %}{{ content }}
  * {% endfor %}{{ '<|start_header_id|>assistant<|end_header_id|>\n\n' }}
- * </pre>
+ * }</pre>
  * BOS only before the first message; {@code | trim} binds to the content alone (Jinja filters bind tighter than
  * {@code +}); the assistant header is always appended, there is no {@code add_generation_prompt} switch.
  */

@@ -54,7 +54,8 @@ public final class TokenizerJsonWriter {
         }
         for (String w : words) {
             if (w.isEmpty() || w.chars().anyMatch(Character::isWhitespace)) {
-                throw new IllegalArgumentException("a vocabulary word must be non-empty without whitespace: '" + w + "'");
+                throw new IllegalArgumentException("a vocabulary word must be non-empty, without whitespace: '"
+                        + w + "'");
             }
             vocab.putIfAbsent(byteLevel(w), vocab.size());
             vocab.putIfAbsent(byteLevel(" " + w), vocab.size());

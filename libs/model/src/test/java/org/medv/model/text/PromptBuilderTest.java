@@ -98,7 +98,8 @@ class PromptBuilderTest {
     void oneImagePlaceholderPerImageAllInTheFirstUserTurn() {
         PromptBuilder pb = PromptBuilder.withoutSystemPrompt(tok, IDS);
         List<ChatMessage> turns = List.of(ChatMessage.user("Q1"), ChatMessage.assistant("A1"), ChatMessage.user("Q2"));
-        assertEquals("<|startoftext|><|start_header_id|>user<|end_header_id|>\n\n<image>\n<image>\n<image>\nQ1<|eot_id|>"
+        assertEquals("<|startoftext|>"
+                + "<|start_header_id|>user<|end_header_id|>\n\n<image>\n<image>\n<image>\nQ1<|eot_id|>"
                 + "<|start_header_id|>assistant<|end_header_id|>\n\nA1<|eot_id|>"
                 + "<|start_header_id|>user<|end_header_id|>\n\nQ2<|eot_id|>"
                 + "<|start_header_id|>assistant<|end_header_id|>\n\n", pb.render(turns, 3));
