@@ -1,0 +1,230 @@
+package org.medv.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.medv.model.config.ModelConfig;
+import org.medv.model.config.PreprocessorConfig;
+import org.medv.model.config.SpecialTokens;
+import org.medv.model.device.Devices;
+import org.medv.model.image.ImageDecoder;
+import org.medv.model.image.ImagePreprocessor;
+import org.medv.model.image.PixelValues;
+import org.medv.model.image.RgbImage;
+import org.medv.model.llada.LladaModel;
+import org.medv.model.llada.LladaWeights;
+import org.medv.model.safetensors.Checkpoint;
+import org.medv.model.sampler.DiffusionSampler;
+import org.medv.model.sampler.GenerationOptions;
+import org.medv.model.sampler.GenerationResult;
+import org.medv.model.sampler.StepListener;
+import org.medv.model.text.ImagePlaceholder;
+import org.medv.model.text.PromptBuilder;
+import org.medv.model.text.TextTokenizer;
+import org.medv.model.vision.VisionEncoder;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A loaded LLaDA-MedV model directory: the mask predictor, the vision side when the checkpoint has one, the
+ * tokenizer when the directory has one, and the sampler. This is the model core's front door; the CLI and the
+ * services hold one of these.
+ */
+public final class MedvModel implements AutoCloseable {
+
+    /**
+     * @param modelDir       a LLaVA-LLaDA (or text-only LLaDA) directory with config.json and safetensors
+     * @param visionTowerDir a stand-alone SigLIP directory, or null to use the model's own tower / vision_config
+     * @param device         "cpu" or "gpu"
+     * @param dtype          "f32" or "f16"
+     * @param maxImagePixels decoded images above this many pixels are rejected
+     */
+    public record LoadOptions(Path modelDir, Path visionTowerDir, String device, String dtype, long maxImagePixels) {
+        public static LoadOptions of(Path modelDir, Path visionTowerDir) {
+            return new LoadOptions(modelDir, visionTowerDir, "cpu", "f32", ImageDecoder.PIL_MAX_IMAGE_PIXELS);
+        }
+    }
+
+    private final ModelConfig config;
+    private final NDManager manager;
+    private final LladaModel llm;
+    private final VisionEncoder vision;
+    private final ImagePreprocessor preprocessor;
+    private final ImageDecoder decoder;
+    private final TextTokenizer tokenizer;
+
+    private MedvModel(ModelConfig config, NDManager manager, LladaModel llm, VisionEncoder vision,
+                      ImagePreprocessor preprocessor, ImageDecoder decoder, TextTokenizer tokenizer) {
+        this.config = config;
+        this.manager = manager;
+        this.llm = llm;
+        this.vision = vision;
+        this.preprocessor = preprocessor;
+        this.decoder = decoder;
+        this.tokenizer = tokenizer;
+    }
+
+    public static MedvModel load(LoadOptions o) {
+        ModelConfig cfg = ModelConfig.load(o.modelDir());
+        Device device = Devices.parse(o.device());
+        DataType dtype = Devices.dtype(o.dtype());
+        NDManager manager = NDManager.newBaseManager(device);
+        try (Checkpoint ckpt = Checkpoint.open(o.modelDir())) {
+            if (!LladaWeights.present(ckpt, cfg.llm())) {
+                throw new ModelLoadException("checkpoint " + o.modelDir() + " holds no LLaDA language model tensors");
+            }
+            LladaModel llm = new LladaModel(cfg.llm(), LladaWeights.load(ckpt, cfg.llm(), manager, dtype), manager);
+            VisionEncoder vision = null;
+            ImagePreprocessor pre = null;
+            if (cfg.multimodal()) {
+                vision = VisionEncoder.load(cfg, ckpt, o.visionTowerDir(), manager, dtype);
+                Path preDir = o.visionTowerDir() != null ? o.visionTowerDir() : o.modelDir();
+                PreprocessorConfig pc = PreprocessorConfig.load(preDir, vision.tower().config().imageSize());
+                pre = new ImagePreprocessor(pc, cfg.llava());
+            }
+            TextTokenizer tok = Files.isRegularFile(o.modelDir().resolve("tokenizer.json"))
+                    ? TextTokenizer.load(o.modelDir()) : null;
+            return new MedvModel(cfg, manager, llm, vision, pre, new ImageDecoder(o.maxImagePixels()), tok);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    public SpecialTokens tokens() {
+        return config.tokens();
+    }
+
+    public LladaModel llm() {
+        return llm;
+    }
+
+    public boolean hasVision() {
+        return vision != null;
+    }
+
+    /** The model's tokenizer, or null when its directory has no tokenizer.json (raw prompt ids only). */
+    public TextTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The LLaVA-LLaDA prompt builder over this model's tokenizer. */
+    public PromptBuilder prompts() {
+        if (tokenizer == null) {
+            throw new InvalidRequestException("question", "model " + config.directory()
+                    + " has no tokenizer.json: give prompt ids instead of a question");
+        }
+        return PromptBuilder.llavaLlada(tokenizer, tokens());
+    }
+
+    /** Decodes and preprocesses one image (PNG or JPEG bytes) as the model's config says. */
+    public PixelValues preprocess(byte[] image) {
+        requireVision();
+        RgbImage rgb = decoder.decode(image);
+        return preprocessor.process(rgb);
+    }
+
+    /** One image's embedding rows [tokens, hidden], attached to {@code m}. */
+    public NDArray imageRows(NDManager m, PixelValues pv) {
+        requireVision();
+        NDArray pixels = m.create(pv.data(), new Shape(pv.shape()));
+        return vision.encode(pixels, Math.max(1, pv.gridColumns()), Math.max(1, pv.gridRows()), pv.imageWidth(),
+                pv.imageHeight());
+    }
+
+    /**
+     * The prompt as embeddings [length, hidden]: text ids embedded, each {@code -200} placeholder replaced by the
+     * next image's rows ({@code prepare_inputs_labels_for_multimodal}).
+     */
+    public NDArray promptEmbeddings(NDManager m, int[] promptIds, List<PixelValues> images) {
+        int placeholders = 0;
+        for (int id : promptIds) {
+            if (id == ImagePlaceholder.IMAGE_TOKEN_INDEX) {
+                placeholders++;
+            } else if (id < 0 || id >= llm.vocabSize()) {
+                throw new InvalidRequestException("prompt_ids", "prompt token id " + id + " is outside the vocabulary"
+                        + " [0, " + llm.vocabSize() + ")");
+            }
+        }
+        if (placeholders != images.size()) {
+            throw new InvalidRequestException("image", "the prompt has " + placeholders + " image placeholder(s) ("
+                    + ImagePlaceholder.IMAGE_TOKEN_INDEX + ") but " + images.size() + " image(s) were given");
+        }
+        if (promptIds.length == 0) {
+            throw new InvalidRequestException("prompt_ids", "the prompt is empty");
+        }
+        NDList parts = new NDList();
+        List<Long> segment = new ArrayList<>();
+        int image = 0;
+        for (int id : promptIds) {
+            if (id != ImagePlaceholder.IMAGE_TOKEN_INDEX) {
+                segment.add((long) id);
+                continue;
+            }
+            if (!segment.isEmpty()) {
+                parts.add(llm.embed(m, segment.stream().mapToLong(Long::longValue).toArray()));
+                segment.clear();
+            }
+            parts.add(imageRows(m, images.get(image++)).toType(llm.dataType(), false));
+        }
+        if (!segment.isEmpty()) {
+            parts.add(llm.embed(m, segment.stream().mapToLong(Long::longValue).toArray()));
+        }
+        NDArray embeds = parts.size() == 1 ? parts.head() : NDArrays.concat(parts, 0);
+        long length = embeds.getShape().get(0);
+        if (config.multimodal() && length > config.llava().tokenizerModelMaxLength()) {
+            // upstream silently truncates to tokenizer_model_max_length; a truncated prompt is never what a caller wants
+            throw new InvalidRequestException("prompt", "the prompt is " + length + " positions with its images, more"
+                    + " than tokenizer_model_max_length=" + config.llava().tokenizerModelMaxLength());
+        }
+        return embeds;
+    }
+
+    /** Generates an answer for prompt ids (with {@code -200} per image) and encoded images. */
+    public GenerationResult generate(int[] promptIds, List<byte[]> images, GenerationOptions options,
+                                     StepListener listener) {
+        List<PixelValues> pixels = new ArrayList<>();
+        for (byte[] img : images) {
+            pixels.add(preprocess(img));
+        }
+        try (NDManager m = manager.newSubManager()) {
+            NDArray prompt = promptEmbeddings(m, promptIds, pixels);
+            return new DiffusionSampler(llm, tokens()).generate(prompt, options, listener);
+        }
+    }
+
+    /** Decoded answer text (special tokens skipped, trimmed), or null without a tokenizer. */
+    public String decode(int[] outputIds) {
+        return tokenizer == null ? null : tokenizer.decodeAnswer(outputIds);
+    }
+
+    public NDManager manager() {
+        return manager;
+    }
+
+    private void requireVision() {
+        if (vision == null) {
+            throw new InvalidRequestException("image", "model " + config.directory()
+                    + " is text-only (no vision tower): images are not supported");
+        }
+    }
+
+    @Override
+    public void close() {
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+        manager.close();
+    }
+}
