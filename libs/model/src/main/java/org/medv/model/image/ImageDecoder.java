@@ -35,7 +35,10 @@ public final class ImageDecoder {
 
     private final long maxPixels;
 
-    /** @param maxPixels the largest width x height accepted; the output needs 3 bytes per pixel */
+    /**
+     * @param maxPixels the largest width x height accepted. Peak memory per decode is about 3 bytes per pixel for
+     *                  the result plus ImageIO's raster (up to 8 bytes per pixel for 16-bit RGBA)
+     */
     public ImageDecoder(long maxPixels) {
         if (maxPixels <= 0 || maxPixels > Integer.MAX_VALUE / 3) {
             throw new IllegalArgumentException("maxPixels must be in 1.." + Integer.MAX_VALUE / 3
@@ -69,8 +72,9 @@ public final class ImageDecoder {
             throw e;
         } catch (IOException | RuntimeException e) {
             // ImageIO signals malformed data with IIOException but also with unchecked exceptions
-            throw new InvalidRequestException(FIELD, "image could not be decoded (corrupt or truncated "
-                    + "PNG/JPEG data: " + e.getClass().getSimpleName() + ")", e);
+            String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            throw new InvalidRequestException(FIELD, "image could not be decoded (corrupt, truncated or "
+                    + "unsupported PNG/JPEG data: " + detail + ")", e);
         }
     }
 
@@ -173,8 +177,9 @@ public final class ImageDecoder {
     }
 
     /**
-     * Pillow refuses a truncated file ("image file is truncated") where ImageIO's JPEG reader only warns and fills
-     * the rest with gray; other decoder warnings (e.g. extraneous bytes) are tolerated by both.
+     * Pillow refuses a file whose pixel data ends early ("image file is truncated"), where ImageIO's JPEG reader only
+     * warns ("premature end of data segment") and fills the rest with gray. A missing EOI marker after complete data
+     * and other libjpeg warnings (e.g. extraneous bytes) are tolerated.
      */
     private static final class TruncationGuard implements IIOReadWarningListener {
         private boolean truncated;
@@ -182,7 +187,7 @@ public final class ImageDecoder {
         @Override
         public void warningOccurred(ImageReader source, String warning) {
             String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
-            truncated |= w.contains("truncat") || w.contains("premature end");
+            truncated |= w.contains("premature end");
         }
 
         void check() {
