@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The whole preprocessing path against the upstream reference's tensors (testdata/golden). */
 class ImagePreprocessorTest {
-    /** The values are bit-identical today (float32 rescale, see ImagePreprocessor); the margin allows other float paths. */
+    /** Bit-identical today (float32 rescale, see ImagePreprocessor); the margin allows other float paths. */
     private static final float TOLERANCE = 1e-5f;
     /** The tiny tower's image size, also the anyres crop size. */
     private static final int SIZE = 56;
