@@ -26,6 +26,9 @@ import org.medv.model.text.ImagePlaceholder;
 import org.medv.model.text.PromptBuilder;
 import org.medv.model.text.TextTokenizer;
 import org.medv.model.vision.VisionEncoder;
+import org.medv.model.vision.VisionTowerLocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,12 +48,17 @@ public final class MedvModel implements AutoCloseable {
      * @param device         "cpu" or "gpu"
      * @param dtype          "f32" or "f16"
      * @param maxImagePixels decoded images above this many pixels are rejected
+     * @param hubCaches      Hugging Face hub caches searched for {@code mm_vision_tower} (see VisionTowerLocator)
      */
-    public record LoadOptions(Path modelDir, Path visionTowerDir, String device, String dtype, long maxImagePixels) {
+    public record LoadOptions(Path modelDir, Path visionTowerDir, String device, String dtype, long maxImagePixels,
+                              List<Path> hubCaches) {
         public static LoadOptions of(Path modelDir, Path visionTowerDir) {
-            return new LoadOptions(modelDir, visionTowerDir, "cpu", "f32", ImageDecoder.PIL_MAX_IMAGE_PIXELS);
+            return new LoadOptions(modelDir, visionTowerDir, "cpu", "f32", ImageDecoder.PIL_MAX_IMAGE_PIXELS,
+                    List.of());
         }
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(MedvModel.class);
 
     private final ModelConfig config;
     private final NDManager manager;
@@ -59,9 +67,12 @@ public final class MedvModel implements AutoCloseable {
     private final ImagePreprocessor preprocessor;
     private final ImageDecoder decoder;
     private final TextTokenizer tokenizer;
+    private final String visionError;
 
     private MedvModel(ModelConfig config, NDManager manager, LladaModel llm, VisionEncoder vision,
-                      ImagePreprocessor preprocessor, ImageDecoder decoder, TextTokenizer tokenizer) {
+                      ImagePreprocessor preprocessor, ImageDecoder decoder, TextTokenizer tokenizer,
+                      String visionError) {
+        this.visionError = visionError;
         this.config = config;
         this.manager = manager;
         this.llm = llm;
@@ -83,15 +94,28 @@ public final class MedvModel implements AutoCloseable {
             LladaModel llm = new LladaModel(cfg.llm(), LladaWeights.load(ckpt, cfg.llm(), manager, dtype), manager);
             VisionEncoder vision = null;
             ImagePreprocessor pre = null;
+            String visionError = null;
             if (cfg.multimodal()) {
-                vision = VisionEncoder.load(cfg, ckpt, o.visionTowerDir(), manager, dtype);
-                Path preDir = o.visionTowerDir() != null ? o.visionTowerDir() : o.modelDir();
-                PreprocessorConfig pc = PreprocessorConfig.load(preDir, vision.tower().config().imageSize());
-                pre = new ImagePreprocessor(pc, cfg.llava());
+                try {
+                    var tower = VisionTowerLocator.locate(cfg, o.visionTowerDir(), o.hubCaches(), ckpt);
+                    vision = VisionEncoder.load(cfg, ckpt, tower, manager, dtype);
+                    Path preDir = tower.directory() != null ? tower.directory() : o.modelDir();
+                    pre = new ImagePreprocessor(PreprocessorConfig.load(preDir, tower.config().imageSize()),
+                            cfg.llava());
+                    LOG.info("vision tower config from {}", tower.source());
+                } catch (ModelLoadException e) {
+                    if (o.visionTowerDir() != null) {
+                        throw e;
+                    }
+                    // text-only prompts still work; requests with images get this message
+                    visionError = e.getMessage();
+                    LOG.warn("vision side not loaded, images will be refused: {}", e.getMessage());
+                }
             }
             TextTokenizer tok = Files.isRegularFile(o.modelDir().resolve("tokenizer.json"))
                     ? TextTokenizer.load(o.modelDir()) : null;
-            return new MedvModel(cfg, manager, llm, vision, pre, new ImageDecoder(o.maxImagePixels()), tok);
+            return new MedvModel(cfg, manager, llm, vision, pre, new ImageDecoder(o.maxImagePixels()), tok,
+                    visionError);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -214,6 +238,9 @@ public final class MedvModel implements AutoCloseable {
     }
 
     private void requireVision() {
+        if (visionError != null) {
+            throw new ModelLoadException(visionError);
+        }
         if (vision == null) {
             throw new InvalidRequestException("image", "model " + config.directory()
                     + " is text-only (no vision tower): images are not supported");

@@ -112,6 +112,10 @@ public final class RandomModelWriter {
         cfg.addProperty("eos_token_id", tokens.eos());
         cfg.addProperty("pad_token_id", tokens.pad());
         cfg.addProperty("mask_token_id", tokens.mask());
+        // medv keys: lets a small-vocabulary model define every special id the sampler and template use
+        cfg.addProperty("start_header_token_id", tokens.startHeader());
+        cfg.addProperty("end_header_token_id", tokens.endHeader());
+        cfg.addProperty("eot_token_id", tokens.eot());
         if (s.visionHidden > 0) {
             addVision(w, cfg, s, rng);
         }

@@ -11,6 +11,7 @@ import org.medv.model.config.SiglipVisionConfig;
 import org.medv.model.safetensors.Checkpoint;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Image crops to the embedding rows the language model sees: SigLIP tower, projector, and the merge of crops.
@@ -35,21 +36,16 @@ public final class VisionEncoder implements AutoCloseable {
         this.merger = new FeatureMerger(llava, imageNewline, tower.config().patchesPerSide());
     }
 
-    /** The tower config of a model: from {@code towerDir} when given, else embedded in config.json. */
-    public static SiglipVisionConfig visionConfig(ModelConfig cfg, Path towerDir) {
-        if (towerDir != null) {
-            return SiglipVisionConfig.load(towerDir);
-        }
-        if (cfg.embeddedVision() != null) {
-            return cfg.embeddedVision();
-        }
-        throw new ModelLoadException("model " + cfg.directory() + " has no vision_config in config.json: pass "
-                + "--vision-tower DIR (a SigLIP directory with config.json, e.g. google/siglip2-so400m-patch14-384)");
+    /** Loads with the tower found by {@link VisionTowerLocator} ({@code towerDir} is the explicit choice). */
+    public static VisionEncoder load(ModelConfig cfg, Checkpoint ckpt, Path towerDir, NDManager m, DataType dtype) {
+        return load(cfg, ckpt, VisionTowerLocator.locate(cfg, towerDir, List.of(), ckpt), m, dtype);
     }
 
-    public static VisionEncoder load(ModelConfig cfg, Checkpoint ckpt, Path towerDir, NDManager m, DataType dtype) {
+    public static VisionEncoder load(ModelConfig cfg, Checkpoint ckpt, VisionTowerLocator.Located tower, NDManager m,
+                                     DataType dtype) {
         LlavaConfig llava = cfg.llava();
-        SiglipVisionConfig vc = visionConfig(cfg, towerDir);
+        SiglipVisionConfig vc = tower.config();
+        Path towerDir = tower.directory();
         if (vc.hiddenSize() != llava.mmHiddenSize()) {
             throw new ModelLoadException("vision hidden_size=" + vc.hiddenSize() + " does not match mm_hidden_size="
                     + llava.mmHiddenSize() + " of " + cfg.directory());

@@ -1,0 +1,155 @@
+package org.medv.cli;
+
+import org.medv.model.InvalidRequestException;
+import org.medv.model.MedvModel;
+import org.medv.model.RandomModelWriter;
+import org.medv.model.config.SpecialTokens;
+import org.medv.model.image.ImageDecoder;
+import org.medv.model.sampler.GenerationOptions;
+import org.medv.model.sampler.GenerationResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** {@code medv bench generate}: load time, ms per denoising step, tokens per second and peak RSS. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print numbers.",
+        subcommands = {BenchCommand.Generate.class})
+final class BenchCommand {
+
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "Time generation on a model directory or on a random model of a given size.")
+    static final class Generate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--model", paramLabel = "DIR", description = "model directory to benchmark")
+        Path model;
+
+        @Option(names = "--vision-tower", paramLabel = "DIR", description = "stand-alone SigLIP directory")
+        Path visionTower;
+
+        @Option(names = "--random", paramLabel = "SPEC",
+                description = "random model instead: hidden=512,layers=8,heads=8,kv=8,ff=1376,vocab=32000,positions=4096")
+        String random;
+
+        @Option(names = "--image", paramLabel = "FILE", description = "include this image (multimodal models)")
+        Path image;
+
+        @Option(names = "--prompt-length", description = "random text prompt length in tokens (default ${DEFAULT-VALUE})")
+        int promptLength = 64;
+
+        @Option(names = "--runs", description = "timed runs after one warm-up run (default ${DEFAULT-VALUE})")
+        int runs = 1;
+
+        @Option(names = "--dtype", description = "f32 or f16 (default ${DEFAULT-VALUE})")
+        String dtype = "f32";
+
+        @Option(names = "--device", description = "cpu or gpu (default ${DEFAULT-VALUE})")
+        String device = "cpu";
+
+        @Mixin
+        GenerationFlags flags = new GenerationFlags();
+
+        @Override
+        public Integer call() throws IOException {
+            if ((model == null) == (random == null)) {
+                throw new InvalidRequestException("model", "give exactly one of --model DIR and --random SPEC");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            Path dir = model;
+            Path tmp = null;
+            if (random != null) {
+                RandomModelWriter.Spec s = RandomModelWriter.Spec.parse(random);
+                tmp = Files.createTempDirectory("medv-bench-");
+                dir = tmp;
+                long t = System.nanoTime();
+                SpecialTokens tokens = s.vocab() > SpecialTokens.LLADA.eot() ? SpecialTokens.LLADA
+                        : new SpecialTokens(s.vocab() - 1, s.vocab() - 2, s.vocab() - 3, s.vocab() - 4, s.vocab() - 5,
+                        s.vocab() - 6, s.vocab() - 3);
+                RandomModelWriter.write(dir, s, tokens);
+                out.printf("random model: %s (%.1fM language-model parameters), written in %d ms%n", random,
+                        s.llmParameters() / 1e6, (System.nanoTime() - t) / 1_000_000);
+            }
+            try {
+                run(dir, out);
+            } finally {
+                if (tmp != null) {
+                    deleteTree(tmp);
+                }
+            }
+            return 0;
+        }
+
+        private void run(Path dir, PrintWriter out) throws IOException {
+            GenerationOptions options = flags.toOptions().withStops(
+                    flags.stopIds == null ? List.of() : flags.toOptions().stopSequences());
+            long t0 = System.nanoTime();
+            try (MedvModel m = MedvModel.load(new MedvModel.LoadOptions(dir, visionTower, device, dtype,
+                    ImageDecoder.PIL_MAX_IMAGE_PIXELS, HubCache.roots()))) {
+                double loadMs = (System.nanoTime() - t0) / 1e6;
+                List<byte[]> images = image == null ? List.of() : List.of(Files.readAllBytes(image));
+                int[] prompt = prompt(m, images.size());
+                out.printf("model: %s  dtype=%s  device=%s%n", dir, dtype, device);
+                out.printf("load: %.0f ms%n", loadMs);
+                out.printf("prompt: %d tokens%s, gen_length=%d block_length=%d steps=%d%n", prompt.length,
+                        images.isEmpty() ? "" : " + 1 image", options.genLength(), options.blockLength(),
+                        options.steps());
+                m.generate(prompt, images, options, e -> { }); // warm-up
+                for (int r = 0; r < runs; r++) {
+                    long t = System.nanoTime();
+                    GenerationResult res = m.generate(prompt, images, options, e -> { });
+                    double ms = (System.nanoTime() - t) / 1e6;
+                    out.printf("run %d: %d steps in %.0f ms = %.1f ms/step, %.2f tokens/s (%d tokens)%n", r + 1,
+                            res.stepsRun(), ms, ms / res.stepsRun(), res.outputIds().length / (ms / 1000),
+                            res.outputIds().length);
+                }
+            }
+            out.printf("peak RSS: %d MiB%n", peakRssKb() / 1024);
+            out.flush();
+        }
+
+        /** A seeded random text prompt that avoids the special ids; -200 first when an image is given. */
+        private int[] prompt(MedvModel m, int images) {
+            SplittableRandom rng = new SplittableRandom(1);
+            int vocab = Math.min(m.llm().vocabSize(), m.tokens().bos());
+            int[] ids = new int[promptLength + images];
+            for (int i = 0; i < ids.length; i++) {
+                ids[i] = i < images ? -200 : rng.nextInt(Math.max(1, vocab));
+            }
+            return ids;
+        }
+
+        private static long peakRssKb() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+            return -1;
+        }
+
+        private static void deleteTree(Path dir) throws IOException {
+            try (Stream<Path> s = Files.walk(dir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    private BenchCommand() {
+    }
+}

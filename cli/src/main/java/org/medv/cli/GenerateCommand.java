@@ -1,0 +1,182 @@
+package org.medv.cli;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import org.medv.model.InvalidRequestException;
+import org.medv.model.MedvModel;
+import org.medv.model.image.ImageDecoder;
+import org.medv.model.sampler.GenerationOptions;
+import org.medv.model.sampler.GenerationResult;
+import org.medv.model.sampler.StepListener;
+import org.medv.model.text.PromptBuilder;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code medv generate}: one answer from a model directory, an optional image and a prompt. Other tools depend on
+ * its flags and its JSON output exactly; see the README.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate an answer with the masked-diffusion sampler.")
+final class GenerateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "model directory (config.json + safetensors)")
+    Path model;
+
+    @Option(names = "--vision-tower", paramLabel = "DIR",
+            description = "stand-alone SigLIP directory (default: the tower in the model's own checkpoint)")
+    Path visionTower;
+
+    @Option(names = "--image", paramLabel = "FILE", description = "PNG or JPEG; repeat for several images")
+    List<Path> images = new ArrayList<>();
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Prompt prompt;
+
+    static final class Prompt {
+        @Option(names = "--prompt-ids", paramLabel = "CSV",
+                description = "raw prompt token ids; -200 marks where each image's embeddings go")
+        String ids;
+
+        @Option(names = "--question", paramLabel = "TEXT",
+                description = "a question, put into the LLaVA-LLaDA chat template (needs tokenizer.json)")
+        String question;
+    }
+
+    @Option(names = "--system-prompt", paramLabel = "TEXT",
+            description = "system prompt for --question (default: LLaVA-LLaDA's); empty string for none")
+    String systemPrompt;
+
+    @Mixin
+    GenerationFlags flags = new GenerationFlags();
+
+    @Option(names = "--trace", description = "also report the generated region after every denoising step")
+    boolean trace;
+
+    @Option(names = "--format", description = "text or json (default ${DEFAULT-VALUE})")
+    String format = "text";
+
+    @Option(names = "--device", description = "cpu or gpu (default ${DEFAULT-VALUE})")
+    String device = "cpu";
+
+    @Option(names = "--dtype", description = "f32 or f16 (default ${DEFAULT-VALUE})")
+    String dtype = "f32";
+
+    @Override
+    public Integer call() throws IOException {
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new InvalidRequestException("format", "--format must be text or json, got " + format);
+        }
+        GenerationOptions options = flags.toOptions();
+        List<byte[]> imageBytes = new ArrayList<>();
+        for (Path p : images) {
+            if (!Files.isRegularFile(p)) {
+                throw new InvalidRequestException("image", "image file " + p + " does not exist");
+            }
+            imageBytes.add(Files.readAllBytes(p));
+        }
+        long t0 = System.nanoTime();
+        try (MedvModel m = MedvModel.load(new MedvModel.LoadOptions(model, visionTower, device, dtype,
+                ImageDecoder.PIL_MAX_IMAGE_PIXELS, HubCache.roots()))) {
+            long loadMs = (System.nanoTime() - t0) / 1_000_000;
+            int[] promptIds = promptIds(m, imageBytes.size());
+            List<int[]> steps = new ArrayList<>();
+            StepListener listener = e -> {
+                if (trace) {
+                    steps.add(e.ids());
+                }
+            };
+            long t1 = System.nanoTime();
+            GenerationResult r = m.generate(promptIds, imageBytes, options, listener);
+            long genMs = (System.nanoTime() - t1) / 1_000_000;
+            String text = m.decode(r.outputIds());
+            PrintWriter out = spec.commandLine().getOut();
+            if (format.equals("json")) {
+                out.println(json(r, text, steps, loadMs, genMs));
+            } else {
+                for (int i = 0; i < steps.size(); i++) {
+                    out.println("step " + (i + 1) + ": " + draft(m, steps.get(i)));
+                }
+                out.println(text != null ? text : csv(r.outputIds()));
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    private int[] promptIds(MedvModel m, int numImages) {
+        if (prompt.ids != null) {
+            return IdLists.csv("prompt_ids", prompt.ids);
+        }
+        PromptBuilder builder = systemPrompt == null ? m.prompts()
+                : new PromptBuilder(m.tokenizer(), m.tokens(), systemPrompt.isEmpty() ? null : systemPrompt);
+        return builder.promptIds(prompt.question, numImages);
+    }
+
+    private String json(GenerationResult r, String text, List<int[]> steps, long loadMs, long genMs) {
+        JsonObject o = new JsonObject();
+        o.add("output_ids", array(r.outputIds()));
+        if (text != null) {
+            o.addProperty("text", text);
+        }
+        o.addProperty("finish_reason", r.finishReason().name().toLowerCase());
+        o.addProperty("steps", r.stepsRun());
+        if (trace) {
+            JsonArray t = new JsonArray();
+            steps.forEach(s -> t.add(array(s)));
+            o.add("trace", t);
+        }
+        JsonObject timing = new JsonObject();
+        timing.addProperty("load_ms", loadMs);
+        timing.addProperty("generate_ms", genMs);
+        timing.addProperty("ms_per_step", r.stepsRun() == 0 ? 0.0 : (double) genMs / r.stepsRun());
+        o.add("timing", timing);
+        return new GsonBuilder().disableHtmlEscaping().create().toJson(o);
+    }
+
+    /** The step's text with masked positions shown as a placeholder, or the ids without a tokenizer. */
+    private static String draft(MedvModel m, int[] ids) {
+        if (m.tokenizer() == null) {
+            return csv(ids);
+        }
+        StringBuilder sb = new StringBuilder();
+        List<Integer> run = new ArrayList<>();
+        for (int id : ids) {
+            if (id == m.tokens().mask()) {
+                sb.append(m.tokenizer().decode(run.stream().mapToInt(Integer::intValue).toArray(), true));
+                run.clear();
+                sb.append("░");
+            } else {
+                run.add(id);
+            }
+        }
+        sb.append(m.tokenizer().decode(run.stream().mapToInt(Integer::intValue).toArray(), true));
+        return sb.toString();
+    }
+
+    private static JsonArray array(int[] ids) {
+        JsonArray a = new JsonArray();
+        Arrays.stream(ids).forEach(a::add);
+        return a;
+    }
+
+    private static String csv(int[] ids) {
+        return String.join(",", Arrays.stream(ids).mapToObj(Integer::toString).toList());
+    }
+}
