@@ -7,6 +7,8 @@ import org.medv.model.config.SpecialTokens;
 import org.medv.model.image.ImageDecoder;
 import org.medv.model.sampler.GenerationOptions;
 import org.medv.model.sampler.GenerationResult;
+import org.medv.model.sampler.StepEvent;
+import org.medv.model.sampler.StepListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -107,7 +109,7 @@ final class BenchCommand {
                 out.printf("prompt: %d tokens%s, gen_length=%d block_length=%d steps=%d%n", prompt.length,
                         images.isEmpty() ? "" : " + 1 image", options.genLength(), options.blockLength(),
                         options.steps());
-                m.generate(prompt, images, options, e -> { }); // warm-up
+                m.generate(prompt, images, options, new WarmUp(2)); // warm-up: the first steps only
                 for (int r = 0; r < runs; r++) {
                     long t = System.nanoTime();
                     GenerationResult res = m.generate(prompt, images, options, e -> { });
@@ -147,6 +149,26 @@ final class BenchCommand {
                     Files.deleteIfExists(p);
                 }
             }
+        }
+    }
+
+    /** Cancels a generation after a few steps: enough to warm up the JIT and the allocator. */
+    private static final class WarmUp implements StepListener {
+        private final int steps;
+        private int seen;
+
+        WarmUp(int steps) {
+            this.steps = steps;
+        }
+
+        @Override
+        public void onStep(StepEvent event) {
+            seen++;
+        }
+
+        @Override
+        public boolean cancelled() {
+            return seen >= steps;
         }
     }
 
