@@ -87,6 +87,9 @@ class SafetensorsErrorsTest {
         Path f = new RawSafetensors().entry("layer.w", "F32", new long[] {2, 2}, 0, 12, new byte[16])
                 .write(dir.resolve("o.safetensors"));
         fails(() -> SafetensorsFile.open(f), f, "layer.w", "F32[2, 2]", "needs 16 bytes", "[0, 12]");
+        Path longer = new RawSafetensors().entry("layer.w", "F32", new long[] {2, 2}, 0, 20, new byte[20])
+                .write(dir.resolve("l.safetensors"));
+        fails(() -> SafetensorsFile.open(longer), longer, "layer.w", "needs 16 bytes", "[0, 20]");
         Path reversed = new RawSafetensors().entry("w", "U8", new long[] {0}, 8, 4, new byte[8])
                 .write(dir.resolve("r.safetensors"));
         fails(() -> SafetensorsFile.open(reversed), reversed, "w", "[8, 4]");
@@ -142,9 +145,9 @@ class SafetensorsErrorsTest {
         new RawSafetensors().tensor("b", "F32", new long[] {1}, f32(2)).write(dir.resolve("s2.safetensors"));
         writeIndex(dir, "{\"a\": \"s1.safetensors\", \"b\": \"s2.safetensors\", \"c\": \"s2.safetensors\"}");
         fails(() -> Checkpoint.open(dir), "tensor c", dir.resolve("s2.safetensors"), "does not contain it");
-        // listed under the wrong shard
-        writeIndex(dir, "{\"a\": \"s2.safetensors\", \"b\": \"s2.safetensors\"}");
-        fails(() -> Checkpoint.open(dir), "tensor a", dir.resolve("s2.safetensors"));
+        // both shards listed, but each tensor under the other one
+        writeIndex(dir, "{\"a\": \"s2.safetensors\", \"b\": \"s1.safetensors\"}");
+        fails(() -> Checkpoint.open(dir), "tensor a", dir.resolve("s2.safetensors"), "does not contain it");
     }
 
     @Test
