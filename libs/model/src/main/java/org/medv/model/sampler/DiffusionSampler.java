@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import org.medv.model.InvalidRequestException;
 import org.medv.model.config.SpecialTokens;
 
@@ -150,10 +151,10 @@ public final class DiffusionSampler {
                     x0[r] = (int) argmax[r];
                 }
                 if (o.remasking() == Remasking.LOW_CONFIDENCE) {
-                    // p(argmax) = max of the softmax. LLaDA-V takes the softmax in float64, LLaDA's generate.py (HEAD)
-                    // in float32: the difference is ~1e-7 relative, far below any selection margin, and float32
-                    // halves the memory traffic over [n, vocab]
-                    float[] p = logits.softmax(-1).max(new int[] {-1}).toFloatArray();
+                    // p(argmax) = max of softmax(logits.float64), as LLaDA-V computes it: in float32, logits one
+                    // float step apart can tie and be committed in a different order
+                    double[] p = logits.toType(DataType.FLOAT64, false).softmax(-1).max(new int[] {-1})
+                            .toDoubleArray();
                     for (int r = 0; r < n; r++) {
                         conf[r] = p[r];
                     }

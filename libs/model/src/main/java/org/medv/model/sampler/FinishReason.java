@@ -2,7 +2,10 @@ package org.medv.model.sampler;
 
 /** Why a generation ended. */
 public enum FinishReason {
-    /** Every position of the requested length was generated. */
+    /**
+     * Every step of the requested length ran (a position whose predictions never had a finite confidence, e.g. NaN
+     * logits, stays masked).
+     */
     LENGTH,
     /** A stop sequence was found and every position before it was unmasked. */
     STOP,

@@ -23,6 +23,9 @@ public interface MaskPredictor {
     /** Embeddings [n, hidden] of token ids, attached to {@code manager}. */
     NDArray embed(NDManager manager, long[] ids);
 
-    /** Float32 logits [batch, positions.length, vocab] for input embeddings [batch, seq, hidden]. */
+    /**
+     * Float32 logits [batch, positions.length, vocab] for input embeddings [batch, seq, hidden]. The returned array
+     * belongs to the caller, who may modify it in place.
+     */
     NDArray logitsAt(NDArray inputsEmbeds, long[] positions);
 }

@@ -3,7 +3,6 @@ package org.medv.model.sampler;
 import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -119,11 +118,8 @@ class DiffusionSamplerTest {
         }
     }
 
+    /** LLaDA-V takes softmax(logits.float64): logits one float step apart must not tie. */
     @Test
-    @Disabled("bug: the confidence is a float32 softmax (commit 92c9ba1) where LLaDA-V takes softmax(logits.float64) "
-            + "(reference section 3.2 step 6); logits 1.0f and nextUp(1.0f) give equal float32 probabilities "
-            + "(0.19815034), so the tie goes to position 0, while the reference's float64 confidences "
-            + "(0.198150312 < 0.198150331) commit position 1 first")
     void confidenceResolvesNearTiesLikeTheFloat64Reference() {
         float[] margin = {1.0f, Math.nextUp(1.0f)};
         ScriptedPredictor fake = new ScriptedPredictor((row, ids, pos) -> peak(1, margin[pos - P]));
