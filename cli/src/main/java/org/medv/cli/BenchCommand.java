@@ -4,7 +4,6 @@ import org.medv.model.InvalidRequestException;
 import org.medv.model.MedvModel;
 import org.medv.model.RandomModelWriter;
 import org.medv.model.config.SpecialTokens;
-import org.medv.model.image.ImageDecoder;
 import org.medv.model.sampler.GenerationOptions;
 import org.medv.model.sampler.GenerationResult;
 import org.medv.model.sampler.StepEvent;
@@ -40,8 +39,6 @@ final class BenchCommand {
         @Option(names = "--model", paramLabel = "DIR", description = "model directory to benchmark")
         Path model;
 
-        @Option(names = "--vision-tower", paramLabel = "DIR", description = "stand-alone SigLIP directory")
-        Path visionTower;
 
         @Option(names = "--random", paramLabel = "SPEC",
                 description = "random model instead: hidden=512,layers=8,heads=8,kv=8,ff=1376,vocab=32000,positions=4096")
@@ -56,14 +53,13 @@ final class BenchCommand {
         @Option(names = "--runs", description = "timed runs after one warm-up run (default ${DEFAULT-VALUE})")
         int runs = 1;
 
-        @Option(names = "--dtype", description = "f32 or f16 (default ${DEFAULT-VALUE})")
-        String dtype = "f32";
 
-        @Option(names = "--device", description = "cpu or gpu (default ${DEFAULT-VALUE})")
-        String device = "cpu";
 
         @Mixin
         GenerationFlags flags = new GenerationFlags();
+
+        @Mixin
+        ModelFlags modelFlags = new ModelFlags();
 
         @Override
         public Integer call() throws IOException {
@@ -99,12 +95,11 @@ final class BenchCommand {
             GenerationOptions options = flags.toOptions().withStops(
                     flags.stopIds == null ? List.of() : flags.toOptions().stopSequences());
             long t0 = System.nanoTime();
-            try (MedvModel m = MedvModel.load(new MedvModel.LoadOptions(dir, visionTower, device, dtype,
-                    ImageDecoder.PIL_MAX_IMAGE_PIXELS, HubCache.roots()))) {
+            try (MedvModel m = MedvModel.load(modelFlags.loadOptions(dir))) {
                 double loadMs = (System.nanoTime() - t0) / 1e6;
                 List<byte[]> images = image == null ? List.of() : List.of(Files.readAllBytes(image));
                 int[] prompt = prompt(m, images.size());
-                out.printf("model: %s  dtype=%s  device=%s%n", dir, dtype, device);
+                out.printf("model: %s  dtype=%s  device=%s%n", dir, modelFlags.dtype, modelFlags.device);
                 out.printf("load: %.0f ms%n", loadMs);
                 out.printf("prompt: %d tokens%s, gen_length=%d block_length=%d steps=%d%n", prompt.length,
                         images.isEmpty() ? "" : " + 1 image", options.genLength(), options.blockLength(),

@@ -5,7 +5,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.medv.model.InvalidRequestException;
 import org.medv.model.MedvModel;
-import org.medv.model.image.ImageDecoder;
 import org.medv.model.sampler.GenerationOptions;
 import org.medv.model.sampler.GenerationResult;
 import org.medv.model.sampler.StepListener;
@@ -39,9 +38,6 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR", description = "model directory (config.json + safetensors)")
     Path model;
 
-    @Option(names = "--vision-tower", paramLabel = "DIR",
-            description = "stand-alone SigLIP directory (default: the tower in the model's own checkpoint)")
-    Path visionTower;
 
     @Option(names = "--image", paramLabel = "FILE", description = "PNG or JPEG; repeat for several images")
     List<Path> images = new ArrayList<>();
@@ -66,17 +62,16 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     GenerationFlags flags = new GenerationFlags();
 
+    @Mixin
+    ModelFlags modelFlags = new ModelFlags();
+
     @Option(names = "--trace", description = "also report the generated region after every denoising step")
     boolean trace;
 
     @Option(names = "--format", description = "text or json (default ${DEFAULT-VALUE})")
     String format = "text";
 
-    @Option(names = "--device", description = "cpu or gpu (default ${DEFAULT-VALUE})")
-    String device = "cpu";
 
-    @Option(names = "--dtype", description = "f32 or f16 (default ${DEFAULT-VALUE})")
-    String dtype = "f32";
 
     @Override
     public Integer call() throws IOException {
@@ -92,8 +87,7 @@ final class GenerateCommand implements Callable<Integer> {
             imageBytes.add(Files.readAllBytes(p));
         }
         long t0 = System.nanoTime();
-        try (MedvModel m = MedvModel.load(new MedvModel.LoadOptions(model, visionTower, device, dtype,
-                ImageDecoder.PIL_MAX_IMAGE_PIXELS, HubCache.roots()))) {
+        try (MedvModel m = MedvModel.load(modelFlags.loadOptions(model))) {
             long loadMs = (System.nanoTime() - t0) / 1_000_000;
             int[] promptIds = promptIds(m, imageBytes.size());
             List<int[]> steps = new ArrayList<>();
