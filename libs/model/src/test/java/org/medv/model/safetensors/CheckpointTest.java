@@ -1,10 +1,8 @@
 package org.medv.model.safetensors;
 
+import org.medv.model.EngineTest;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,20 +24,9 @@ import static org.medv.model.safetensors.RawSafetensors.i64;
 import static org.medv.model.safetensors.RawSafetensors.u8;
 
 /** Hand-written safetensors files read back into NDArrays, one dtype at a time, single-file and sharded. */
-class CheckpointTest {
-    private static NDManager manager;
+class CheckpointTest extends EngineTest {
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void engine() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
 
     @Test
     void f32RoundTrip() {

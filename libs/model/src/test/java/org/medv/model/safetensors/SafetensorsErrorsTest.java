@@ -1,9 +1,7 @@
 package org.medv.model.safetensors;
 
-import ai.djl.ndarray.NDManager;
+import org.medv.model.EngineTest;
 import ai.djl.ndarray.types.DataType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,20 +18,9 @@ import static org.medv.model.safetensors.CheckpointTest.writeIndex;
 import static org.medv.model.safetensors.RawSafetensors.f32;
 
 /** Broken files and directories fail at open or load with a ModelLoadException naming the file and the tensor. */
-class SafetensorsErrorsTest {
-    private static NDManager manager;
+class SafetensorsErrorsTest extends EngineTest {
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void engine() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
 
     private static ModelLoadException fails(Executable call, Object... named) {
         ModelLoadException e = assertThrows(ModelLoadException.class, call);

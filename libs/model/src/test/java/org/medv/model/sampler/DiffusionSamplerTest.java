@@ -1,8 +1,7 @@
 package org.medv.model.sampler;
 
+import org.medv.model.EngineTest;
 import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -20,18 +19,7 @@ import static org.medv.model.sampler.ScriptedPredictor.plain;
 import static org.medv.model.sampler.ScriptedPredictor.two;
 
 /** The reverse process against scripted logits: schedule, block restriction, confidence order, forbidden ids. */
-class DiffusionSamplerTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void engine() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
+class DiffusionSamplerTest extends EngineTest {
 
     /** Position r predicts token r % 6 (never a special id) with confidence rising with r. */
     private static final ScriptedPredictor.Script BY_POSITION = (row, ids, pos) -> peak((pos - P) % 6, 1f + (pos - P));

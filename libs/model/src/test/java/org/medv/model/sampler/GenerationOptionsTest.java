@@ -1,8 +1,6 @@
 package org.medv.model.sampler;
 
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.medv.model.EngineTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.medv.model.InvalidRequestException;
@@ -17,18 +15,7 @@ import static org.medv.model.sampler.ScriptedPredictor.peak;
 import static org.medv.model.sampler.ScriptedPredictor.plain;
 
 /** Invalid options are rejected before any forward, naming the field and quoting the values. */
-class GenerationOptionsTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void engine() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
+class GenerationOptionsTest extends EngineTest {
 
     private static GenerationOptions opts(int gen, int block, int steps, double temperature, double cfg) {
         return new GenerationOptions(gen, block, steps, temperature, 0L, cfg, Remasking.LOW_CONFIDENCE, null, null);

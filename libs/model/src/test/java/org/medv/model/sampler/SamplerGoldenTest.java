@@ -1,13 +1,11 @@
 package org.medv.model.sampler;
 
+import org.medv.model.EngineTest;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.medv.model.Golden;
@@ -30,18 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * Every golden run, step by step: the generated region before each forward of the reference must equal ours, and
  * the returned ids too. Multimodal runs start from the reference's prompt embeddings; text runs from prompt ids.
  */
-class SamplerGoldenTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void engine() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
+class SamplerGoldenTest extends EngineTest {
 
     @TestFactory
     Stream<DynamicTest> baseRuns() {

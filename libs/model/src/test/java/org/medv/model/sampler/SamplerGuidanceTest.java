@@ -1,8 +1,6 @@
 package org.medv.model.sampler;
 
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.medv.model.EngineTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -22,18 +20,7 @@ import static org.medv.model.sampler.ScriptedPredictor.peak;
 import static org.medv.model.sampler.ScriptedPredictor.two;
 
 /** Classifier-free guidance, Gumbel sampling and random remasking, all seeded. */
-class SamplerGuidanceTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void engine() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
+class SamplerGuidanceTest extends EngineTest {
 
     private static GenerationOptions options(int gen, int block, int steps, double temperature, long seed, double cfg,
                                              Remasking remasking) {

@@ -1,8 +1,6 @@
 package org.medv.model.sampler;
 
-import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.medv.model.EngineTest;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -19,19 +17,8 @@ import static org.medv.model.sampler.ScriptedPredictor.peak;
 import static org.medv.model.sampler.ScriptedPredictor.plain;
 
 /** Stop sequences, non-finite logits and cancellation: how a run ends. */
-class SamplerStopTest {
+class SamplerStopTest extends EngineTest {
     private static final int M = MASK;
-    private static NDManager manager;
-
-    @BeforeAll
-    static void engine() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
 
     @Test
     void outputIsCutBeforeTheStopAndOnlyEarlierMasksAreFilled() {

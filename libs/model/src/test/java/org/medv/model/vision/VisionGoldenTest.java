@@ -1,12 +1,11 @@
 package org.medv.model.vision;
 
+import org.medv.model.EngineTest;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.medv.model.Golden;
 import org.medv.model.Tensors;
@@ -18,18 +17,7 @@ import org.medv.model.safetensors.Checkpoint;
 import java.nio.file.Path;
 
 /** Tower, projector and crop merge against the reference tensors, from the golden pixel values. */
-class VisionGoldenTest {
-    private static NDManager manager;
-
-    @BeforeAll
-    static void engine() {
-        manager = NDManager.newBaseManager();
-    }
-
-    @AfterAll
-    static void close() {
-        manager.close();
-    }
+class VisionGoldenTest extends EngineTest {
 
     @Test
     void towerAndProjectorFromCombinedCheckpoint() {
