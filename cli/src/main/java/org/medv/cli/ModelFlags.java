@@ -20,6 +20,6 @@ final class ModelFlags {
 
     MedvModel.LoadOptions loadOptions(Path model) {
         return new MedvModel.LoadOptions(model, visionTower, device, dtype, ImageDecoder.PIL_MAX_IMAGE_PIXELS,
-                HubCache.roots());
+                HubCache.roots(), MedvModel.Parts.ALL);
     }
 }

@@ -51,10 +51,36 @@ public final class MedvModel implements AutoCloseable {
      * @param hubCaches      Hugging Face hub caches searched for {@code mm_vision_tower} (see VisionTowerLocator)
      */
     public record LoadOptions(Path modelDir, Path visionTowerDir, String device, String dtype, long maxImagePixels,
-                              List<Path> hubCaches) {
+                              List<Path> hubCaches, Parts parts) {
         public static LoadOptions of(Path modelDir, Path visionTowerDir) {
             return new LoadOptions(modelDir, visionTowerDir, "cpu", "f32", ImageDecoder.PIL_MAX_IMAGE_PIXELS,
-                    List.of());
+                    List.of(), Parts.ALL);
+        }
+
+        public LoadOptions withParts(Parts p) {
+            return new LoadOptions(modelDir, visionTowerDir, device, dtype, maxImagePixels, hubCaches, p);
+        }
+    }
+
+    /** Which parts to load: a service holds only what it computes. */
+    public enum Parts {
+        /** Everything: language model, vision side, tokenizer (the CLI). */
+        ALL,
+        /** Vision tower, projector and preprocessing (vision-service). */
+        VISION,
+        /** Language model and tokenizer (denoiser-service). */
+        LANGUAGE,
+        /** Config, special ids and tokenizer only (gateway). */
+        TOKENIZER
+    }
+
+    /** One image's embedding rows as plain floats: what crosses the wire between vision and denoiser. */
+    public record ImageEmbedding(int rows, int cols, float[] data) {
+        public ImageEmbedding {
+            if ((long) rows * cols != data.length) {
+                throw new InvalidRequestException("images", "image embedding holds " + data.length
+                        + " values, not rows x cols = " + rows + " x " + cols);
+            }
         }
     }
 
@@ -87,15 +113,21 @@ public final class MedvModel implements AutoCloseable {
         Device device = Devices.parse(o.device());
         DataType dtype = Devices.dtype(o.dtype());
         NDManager manager = NDManager.newBaseManager(device);
+        boolean language = o.parts() == Parts.ALL || o.parts() == Parts.LANGUAGE;
+        boolean visual = o.parts() == Parts.ALL || o.parts() == Parts.VISION;
         try (Checkpoint ckpt = Checkpoint.open(o.modelDir())) {
             if (!LladaWeights.present(ckpt, cfg.llm())) {
                 throw new ModelLoadException("checkpoint " + o.modelDir() + " holds no LLaDA language model tensors");
             }
-            LladaModel llm = new LladaModel(cfg.llm(), LladaWeights.load(ckpt, cfg.llm(), manager, dtype), manager);
+            LladaModel llm = language
+                    ? new LladaModel(cfg.llm(), LladaWeights.load(ckpt, cfg.llm(), manager, dtype), manager) : null;
             VisionEncoder vision = null;
             ImagePreprocessor pre = null;
             String visionError = null;
-            if (cfg.multimodal()) {
+            if (visual && !cfg.multimodal()) {
+                visionError = "model " + o.modelDir() + " is text-only (no vision tower): images are not supported";
+            }
+            if (visual && cfg.multimodal()) {
                 try {
                     var tower = VisionTowerLocator.locate(cfg, o.visionTowerDir(), o.hubCaches(), ckpt);
                     vision = VisionEncoder.load(cfg, ckpt, tower, manager, dtype);
@@ -104,7 +136,7 @@ public final class MedvModel implements AutoCloseable {
                             cfg.llava());
                     LOG.info("vision tower config from {}", tower.source());
                 } catch (ModelLoadException e) {
-                    if (o.visionTowerDir() != null) {
+                    if (o.visionTowerDir() != null || o.parts() == Parts.VISION) {
                         throw e;
                     }
                     // text-only prompts still work; requests with images get this message
@@ -112,7 +144,7 @@ public final class MedvModel implements AutoCloseable {
                     LOG.warn("vision side not loaded, images will be refused: {}", e.getMessage());
                 }
             }
-            TextTokenizer tok = Files.isRegularFile(o.modelDir().resolve("tokenizer.json"))
+            TextTokenizer tok = o.parts() != Parts.VISION && Files.isRegularFile(o.modelDir().resolve("tokenizer.json"))
                     ? TextTokenizer.load(o.modelDir()) : null;
             return new MedvModel(cfg, manager, llm, vision, pre, new ImageDecoder(o.maxImagePixels()), tok,
                     visionError);
@@ -167,11 +199,43 @@ public final class MedvModel implements AutoCloseable {
                 pv.imageHeight());
     }
 
+    /** Decodes, preprocesses and encodes one image into its embedding rows (what vision-service serves). */
+    public ImageEmbedding encodeImage(byte[] image) {
+        PixelValues pv = preprocess(image);
+        try (NDManager m = manager.newSubManager()) {
+            NDArray rows = imageRows(m, pv).toType(DataType.FLOAT32, false);
+            long[] shape = rows.getShape().getShape();
+            return new ImageEmbedding((int) shape[0], (int) shape[1], rows.toFloatArray());
+        }
+    }
+
     /**
      * The prompt as embeddings [length, hidden]: text ids embedded, each {@code -200} placeholder replaced by the
      * next image's rows ({@code prepare_inputs_labels_for_multimodal}).
      */
     public NDArray promptEmbeddings(NDManager m, int[] promptIds, List<PixelValues> images) {
+        List<java.util.function.Supplier<NDArray>> rows = new ArrayList<>();
+        for (PixelValues pv : images) {
+            rows.add(() -> imageRows(m, pv));
+        }
+        return splice(m, promptIds, rows);
+    }
+
+    /** As {@link #promptEmbeddings} with images already encoded (by vision-service). */
+    public NDArray promptEmbeddingsFromRows(NDManager m, int[] promptIds, List<ImageEmbedding> images) {
+        List<java.util.function.Supplier<NDArray>> rows = new ArrayList<>();
+        for (ImageEmbedding e : images) {
+            if (e.cols() != requireLlm().hiddenSize()) {
+                throw new InvalidRequestException("images", "image embedding width " + e.cols()
+                        + " does not match the language model's hidden size " + llm.hiddenSize());
+            }
+            rows.add(() -> m.create(e.data(), new Shape(e.rows(), e.cols())));
+        }
+        return splice(m, promptIds, rows);
+    }
+
+    private NDArray splice(NDManager m, int[] promptIds, List<java.util.function.Supplier<NDArray>> images) {
+        requireLlm();
         int placeholders = 0;
         for (int id : promptIds) {
             if (id == ImagePlaceholder.IMAGE_TOKEN_INDEX) {
@@ -200,7 +264,7 @@ public final class MedvModel implements AutoCloseable {
                 parts.add(llm.embed(m, segment.stream().mapToLong(Long::longValue).toArray()));
                 segment.clear();
             }
-            parts.add(imageRows(m, images.get(image++)).toType(llm.dataType(), false));
+            parts.add(images.get(image++).get().toType(llm.dataType(), false));
         }
         if (!segment.isEmpty()) {
             parts.add(llm.embed(m, segment.stream().mapToLong(Long::longValue).toArray()));
@@ -228,6 +292,25 @@ public final class MedvModel implements AutoCloseable {
         }
     }
 
+    /** Generates from prompt ids and images already encoded into rows (denoiser-service). */
+    public GenerationResult generateFromRows(int[] promptIds, List<ImageEmbedding> images, GenerationOptions options,
+                                             StepListener listener) {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray prompt = promptEmbeddingsFromRows(m, promptIds, images);
+            return new DiffusionSampler(llm, tokens()).generate(prompt, options, listener);
+        }
+    }
+
+    /** Checks options against this model without running anything (vocabulary, positions); throws if invalid. */
+    public void validate(int promptLength, GenerationOptions options) {
+        int max = config.llm().maxPositionEmbeddings();
+        long total = (long) promptLength + options.genLength();
+        if (total > max) {
+            throw new InvalidRequestException("gen_length", "prompt (" + promptLength + " positions) plus gen_length="
+                    + options.genLength() + " is " + total + ", more than the model's " + max + " positions");
+        }
+    }
+
     /** Decoded answer text (special tokens skipped, trimmed), or null without a tokenizer. */
     public String decode(int[] outputIds) {
         return tokenizer == null ? null : tokenizer.decodeAnswer(outputIds);
@@ -235,6 +318,13 @@ public final class MedvModel implements AutoCloseable {
 
     public NDManager manager() {
         return manager;
+    }
+
+    private LladaModel requireLlm() {
+        if (llm == null) {
+            throw new IllegalStateException("this MedvModel was loaded without its language model");
+        }
+        return llm;
     }
 
     private void requireVision() {

@@ -1,0 +1,43 @@
+package org.medv.model;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.medv.model.sampler.GenerationOptions;
+import org.medv.model.sampler.GenerationResult;
+import org.medv.model.sampler.Remasking;
+
+import java.io.ByteArrayOutputStream;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The project-made demo model loads through the real path and answers a question about an image, deterministically. */
+class DemoModelTest {
+
+    @Test
+    void answersAQuestionAboutAnImage(@TempDir Path dir) throws Exception {
+        DemoModel.write(dir, 7);
+        assertTrue(DemoModel.present(dir));
+        BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        img.setRGB(5, 5, 0xFFFFFF);
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", png);
+        GenerationOptions o = new GenerationOptions(16, 8, 8, 0, 0, 0, Remasking.LOW_CONFIDENCE, null, null);
+        try (MedvModel model = MedvModel.load(MedvModel.LoadOptions.of(dir, null))) {
+            assertTrue(model.hasVision());
+            assertNotNull(model.tokenizer());
+            assertEquals(model.tokenizer().encode("<|mdm_mask|>")[0], model.tokens().mask());
+            int[] prompt = model.prompts().promptIds("Is there a lesion?", 1);
+            GenerationResult a = model.generate(prompt, List.of(png.toByteArray()), o, e -> { });
+            GenerationResult b = model.generate(prompt, List.of(png.toByteArray()), o, e -> { });
+            assertArrayEquals(a.outputIds(), b.outputIds());
+            assertNotNull(model.decode(a.outputIds()));
+        }
+    }
+}

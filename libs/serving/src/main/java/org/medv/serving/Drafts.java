@@ -1,0 +1,65 @@
+package org.medv.serving;
+
+import org.medv.model.text.TextTokenizer;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The progressive answer as text: committed tokens decoded, each masked position shown as a placeholder, and the
+ * committed prefix (the leading tokens before the first mask or the stop), which later steps never change.
+ */
+public final class Drafts {
+    /** What a client sees in place of one masked token. */
+    public static final String PLACEHOLDER = "\u2591";
+
+    private Drafts() {
+    }
+
+    public record Draft(String text, String committedPrefix) {
+    }
+
+    /**
+     * @param ids          the answer region; {@code maskId} at masked positions
+     * @param stopPosition where a found stop sequence starts (the draft ends there), or -1
+     */
+    public static Draft render(TextTokenizer tokenizer, int[] ids, int maskId, int stopPosition) {
+        int end = stopPosition >= 0 ? Math.min(stopPosition, ids.length) : ids.length;
+        StringBuilder text = new StringBuilder();
+        List<Integer> run = new ArrayList<>();
+        int firstMask = -1;
+        for (int i = 0; i < end; i++) {
+            if (ids[i] == maskId) {
+                if (firstMask < 0) {
+                    firstMask = i;
+                }
+                text.append(decode(tokenizer, run)).append(PLACEHOLDER);
+                run.clear();
+            } else {
+                run.add(ids[i]);
+            }
+        }
+        text.append(decode(tokenizer, run));
+        int prefixEnd = firstMask < 0 ? end : firstMask;
+        List<Integer> prefix = new ArrayList<>();
+        for (int i = 0; i < prefixEnd; i++) {
+            prefix.add(ids[i]);
+        }
+        return new Draft(text.toString(), decode(tokenizer, prefix));
+    }
+
+    private static String decode(TextTokenizer tokenizer, List<Integer> ids) {
+        if (ids.isEmpty()) {
+            return "";
+        }
+        int[] a = ids.stream().mapToInt(Integer::intValue).toArray();
+        if (tokenizer == null) {
+            StringBuilder sb = new StringBuilder();
+            for (int id : a) {
+                sb.append('[').append(id).append(']');
+            }
+            return sb.toString();
+        }
+        return tokenizer.decode(a, true);
+    }
+}
