@@ -1,0 +1,74 @@
+package org.medv.cli;
+
+import org.medv.cli.stack.LocalStack;
+import org.medv.model.DemoModel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code medv up}: Kafka (a local KRaft broker unless --kafka is given) and the services, until Ctrl-C. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Start medv on this machine: Kafka broker, vision-service, denoiser-service, gateway.")
+final class UpCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "model directory (default: the demo model medv writes into .run/demo-model)")
+    Path model;
+
+    @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "use this Kafka cluster instead of starting one")
+    String kafka;
+
+    @Option(names = "--gateways", description = "gateway replicas (default ${DEFAULT-VALUE})")
+    int gateways = 1;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        Path root = Launcher.repoRoot();
+        Path modelDir = model;
+        if (modelDir == null) {
+            modelDir = root.resolve(".run/demo-model");
+            if (!DemoModel.present(modelDir)) {
+                out.println("writing the demo model (small, random weights, own tokenizer) to " + modelDir);
+                out.flush();
+                DemoModel.write(modelDir, 0);
+            }
+        }
+        LocalStack.Settings d = LocalStack.Settings.defaults(root, modelDir);
+        LocalStack.Settings s = new LocalStack.Settings(root, modelDir, d.runDir(), kafka, d.kafkaPort(),
+                d.gatewayGrpcPort(), d.gatewayHttpPort(), d.visionGrpcPort(), d.visionHttpPort(),
+                d.denoiserGrpcPort(), d.denoiserHttpPort(), gateways, List.of());
+        out.println("starting medv (logs in " + s.runDir().resolve("logs") + ") ...");
+        out.flush();
+        LocalStack stack = new LocalStack(s);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.err.println("stopping medv ...");
+            stack.close();
+            stopped.countDown();
+        }, "medv-up-shutdown"));
+        stack.start();
+        out.println();
+        out.println("medv is up");
+        for (int g = 0; g < gateways; g++) {
+            out.println("  web page   http://localhost:" + (s.gatewayHttpPort() + 10 * g) + "/");
+            out.println("  gRPC       localhost:" + (s.gatewayGrpcPort() + 10 * g) + "  (medv.v1.Assistant/Ask)");
+        }
+        out.println("  Kafka      " + stack.bootstrapServers() + "  (topics medv.denoise.steps, medv.answers)");
+        out.println("  model      " + modelDir);
+        out.println("Try: ./medv ask --image testdata/golden/tiny-llada-medv/image0.png \"Is there a lesion?\"");
+        out.println("Ctrl-C stops everything.");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,126 @@
+package org.medv.cli.stack;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * medv on one machine: a Kafka broker process (unless an existing cluster is given) and the three services as
+ * child JVMs, each started from its packaged Quarkus jar and checked through its readiness endpoint. Closing stops
+ * them in reverse order. Used by {@code ./medv up} and by the end-to-end tests.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /**
+     * @param kafkaBootstrap an existing cluster, or null to start a local broker on {@code kafkaPort}
+     * @param gateways       how many gateway replicas (the n-th gets ports 9000+10n / 8080+10n)
+     */
+    public record Settings(Path repoRoot, Path modelDir, Path runDir, String kafkaBootstrap, int kafkaPort,
+                           int gatewayGrpcPort, int gatewayHttpPort, int visionGrpcPort, int visionHttpPort,
+                           int denoiserGrpcPort, int denoiserHttpPort, int gateways, List<String> extraProperties) {
+
+        public static Settings defaults(Path repoRoot, Path modelDir) {
+            return new Settings(repoRoot, modelDir, repoRoot.resolve(".run"), null, 9092, 9000, 8080, 9101, 8101,
+                    9102, 8102, 1, List.of());
+        }
+    }
+
+    private final Settings settings;
+    private final List<ManagedProcess> processes = new ArrayList<>();
+    private String bootstrap;
+
+    public LocalStack(Settings settings) {
+        this.settings = settings;
+    }
+
+    public String bootstrapServers() {
+        return bootstrap;
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Starts everything and waits until every service is ready. */
+    public LocalStack start() {
+        Path logs = settings.runDir().resolve("logs");
+        try {
+            Files.createDirectories(logs);
+            if (settings.kafkaBootstrap() == null) {
+                requireFree(settings.kafkaPort(), "Kafka");
+                processes.add(KafkaBroker.start(settings.repoRoot(), settings.runDir().resolve("kafka"),
+                        settings.kafkaPort(), settings.kafkaPort() + 1, logs));
+                bootstrap = "localhost:" + settings.kafkaPort();
+            } else {
+                bootstrap = settings.kafkaBootstrap();
+            }
+            ManagedProcess vision = service("vision-service", settings.visionGrpcPort(), settings.visionHttpPort(),
+                    List.of());
+            ManagedProcess denoiser = service("denoiser-service", settings.denoiserGrpcPort(),
+                    settings.denoiserHttpPort(), List.of());
+            List<ManagedProcess> gws = new ArrayList<>();
+            for (int g = 0; g < settings.gateways(); g++) {
+                gws.add(service("gateway", settings.gatewayGrpcPort() + 10 * g, settings.gatewayHttpPort() + 10 * g,
+                        List.of("-Dquarkus.grpc.clients.vision.port=" + settings.visionGrpcPort(),
+                                "-Dquarkus.grpc.clients.denoiser.port=" + settings.denoiserGrpcPort(),
+                                "-Dmedv.gateway.instance-id=gateway-" + g)));
+            }
+            Duration ready = Duration.ofMinutes(3);
+            vision.awaitHttpOk("http://localhost:" + settings.visionHttpPort() + "/q/health/ready", ready);
+            denoiser.awaitHttpOk("http://localhost:" + settings.denoiserHttpPort() + "/q/health/ready", ready);
+            for (int g = 0; g < gws.size(); g++) {
+                gws.get(g).awaitHttpOk("http://localhost:" + (settings.gatewayHttpPort() + 10 * g)
+                        + "/q/health/ready", ready);
+            }
+            return this;
+        } catch (RuntimeException | java.io.IOException e) {
+            close();
+            throw new IllegalStateException("medv did not start: " + e.getMessage(), e);
+        }
+    }
+
+    private ManagedProcess service(String module, int grpcPort, int httpPort, List<String> extra) {
+        requireFree(grpcPort, module + " gRPC");
+        requireFree(httpPort, module + " HTTP");
+        Path jar = settings.repoRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(module + " is not built: " + jar + " is missing (mvn install)");
+        }
+        List<String> cmd = new ArrayList<>(List.of(ManagedProcess.javaBinary(), "-Xmx1g",
+                "-XX:MaxDirectMemorySize=2g", "-Dai.djl.offline=true",
+                "-DDJL_CACHE_DIR=" + settings.repoRoot().resolve(".cache/djl"),
+                "-Dmedv.model.dir=" + settings.modelDir().toAbsolutePath(),
+                "-Dkafka.bootstrap.servers=" + bootstrap,
+                "-Dquarkus.grpc.server.port=" + grpcPort,
+                "-Dquarkus.http.port=" + httpPort));
+        cmd.addAll(extra);
+        cmd.addAll(settings.extraProperties());
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        String name = module + (module.equals("gateway") ? "-" + grpcPort : "");
+        ManagedProcess p = ManagedProcess.start(name, cmd, settings.runDir().resolve("logs").resolve(name + ".log"));
+        processes.add(p);
+        return p;
+    }
+
+    private static void requireFree(int port, String what) {
+        if (!ManagedProcess.portFree(port)) {
+            throw new IllegalStateException(what + " port " + port + " is already in use");
+        }
+    }
+
+    public List<ManagedProcess> processes() {
+        return List.copyOf(processes);
+    }
+
+    /** Stops the services, then the broker (reverse start order). */
+    @Override
+    public void close() {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).close();
+        }
+        processes.clear();
+    }
+}
