@@ -27,7 +27,7 @@ public final class Main {
     }
 
     /** Runs with the given streams (tests capture stdout and stderr this way). */
-    static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+    public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);

@@ -1,0 +1,85 @@
+package org.medv.e2e;
+
+import org.medv.cli.stack.LocalStack;
+import org.medv.model.DemoModel;
+import org.medv.testkit.EmbeddedKafka;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One medv for all end-to-end tests of a JVM: an in-process KRaft broker and the packaged services as child
+ * processes (vision, denoiser, two gateways) on ports away from the defaults, with the project's demo model.
+ */
+final class Stack {
+    static final int GATEWAY_GRPC = 19000;
+    static final int GATEWAY_HTTP = 18080;
+    static final int MAX_IMAGE_BYTES = 200_000;
+    static final int QUEUE = 2;
+
+    private static Stack instance;
+
+    final EmbeddedKafka kafka;
+    final LocalStack services;
+    final Path modelDir;
+
+    private Stack(EmbeddedKafka kafka, LocalStack services, Path modelDir) {
+        this.kafka = kafka;
+        this.services = services;
+        this.modelDir = modelDir;
+    }
+
+    static synchronized Stack get() {
+        if (instance == null) {
+            instance = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(instance::close));
+        }
+        return instance;
+    }
+
+    private static Stack start() {
+        Path root = repoRoot();
+        try {
+            Path run = Files.createDirectories(root.resolve("e2e/target/stack"));
+            Path model = DemoModel.write(run.resolve("model"), 3);
+            EmbeddedKafka kafka = EmbeddedKafka.start();
+            kafka.createTopics(3, "medv.denoise.steps", "medv.answers");
+            LocalStack.Settings s = new LocalStack.Settings(root, model, run, kafka.bootstrapServers(), 0,
+                    GATEWAY_GRPC, GATEWAY_HTTP, 19101, 18101, 19102, 18102, 2,
+                    List.of("-Dmedv.vision.max-image-bytes=" + MAX_IMAGE_BYTES,
+                            "-Dmedv.denoiser.queue-capacity=" + QUEUE));
+            LocalStack services = new LocalStack(s).start();
+            return new Stack(kafka, services, model);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** gRPC port of gateway {@code n} (0 or 1). */
+    static int grpc(int n) {
+        return GATEWAY_GRPC + 10 * n;
+    }
+
+    static int http(int n) {
+        return GATEWAY_HTTP + 10 * n;
+    }
+
+    void close() {
+        services.close();
+        kafka.close();
+    }
+
+    static Path repoRoot() {
+        String p = System.getProperty("medv.repo.root");
+        Path start = p != null ? Path.of(p) : Path.of("").toAbsolutePath();
+        for (Path d = start; d != null; d = d.getParent()) {
+            if (Files.isDirectory(d.resolve("testdata/golden"))) {
+                return d;
+            }
+        }
+        throw new IllegalStateException("repository root not found above " + start);
+    }
+}

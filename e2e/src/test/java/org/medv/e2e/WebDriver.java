@@ -1,0 +1,130 @@
+package org.medv.e2e;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.medv.cli.stack.ManagedProcess;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A minimal W3C WebDriver client for Debian's chromedriver driving headless Chromium: enough to open a page, fill
+ * inputs, upload a file, click and read text. No browser download, no Selenium Manager.
+ */
+final class WebDriver implements AutoCloseable {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final String ELEMENT = "element-6066-11e4-a52b-4f6ec3d8a29b";
+
+    private final ManagedProcess driver;
+    private final String base;
+    private final String session;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    static boolean available() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
+    WebDriver(Path logDir) throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        driver = ManagedProcess.start("chromedriver", List.of(CHROMEDRIVER.toString(), "--port=" + port),
+                logDir.resolve("chromedriver.log"));
+        driver.awaitPort("localhost", port, Duration.ofSeconds(30));
+        base = "http://localhost:" + port;
+        Path profile = Files.createTempDirectory("medv-chromium");
+        JsonArray args = new JsonArray();
+        for (String a : List.of("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--user-data-dir=" + profile)) {
+            args.add(a);
+        }
+        JsonObject chrome = new JsonObject();
+        chrome.addProperty("binary", CHROMIUM.toString());
+        chrome.add("args", args);
+        JsonObject always = new JsonObject();
+        always.addProperty("browserName", "chrome");
+        always.add("goog:chromeOptions", chrome);
+        JsonObject caps = new JsonObject();
+        caps.add("alwaysMatch", always);
+        JsonObject body = new JsonObject();
+        body.add("capabilities", caps);
+        session = call("POST", "/session", body).getAsJsonObject().get("sessionId").getAsString();
+    }
+
+    void open(String url) {
+        JsonObject b = new JsonObject();
+        b.addProperty("url", url);
+        call("POST", "/session/" + session + "/url", b);
+    }
+
+    String find(String css) {
+        JsonObject b = new JsonObject();
+        b.addProperty("using", "css selector");
+        b.addProperty("value", css);
+        return call("POST", "/session/" + session + "/element", b).getAsJsonObject().get(ELEMENT).getAsString();
+    }
+
+    void type(String css, String text) {
+        String el = find(css);
+        call("POST", "/session/" + session + "/element/" + el + "/clear", new JsonObject());
+        JsonObject b = new JsonObject();
+        b.addProperty("text", text);
+        call("POST", "/session/" + session + "/element/" + el + "/value", b);
+    }
+
+    /** Sets a file input to a local file (chromedriver uploads the path). */
+    void upload(String css, Path file) {
+        JsonObject b = new JsonObject();
+        b.addProperty("text", file.toAbsolutePath().toString());
+        call("POST", "/session/" + session + "/element/" + find(css) + "/value", b);
+    }
+
+    void click(String css) {
+        call("POST", "/session/" + session + "/element/" + find(css) + "/click", new JsonObject());
+    }
+
+    String text(String css) {
+        return call("GET", "/session/" + session + "/element/" + find(css) + "/text", null).getAsString();
+    }
+
+    private JsonElement call(String method, String path, JsonObject body) {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+        r = body == null ? r.GET() : r.method(method, HttpRequest.BodyPublishers.ofString(body.toString()))
+                .header("Content-Type", "application/json");
+        try {
+            HttpResponse<String> resp = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+            JsonObject o = JsonParser.parseString(resp.body()).getAsJsonObject();
+            if (resp.statusCode() != 200) {
+                throw new IllegalStateException("WebDriver " + method + " " + path + ": " + resp.body());
+            }
+            return o.get("value");
+        } catch (IOException e) {
+            throw new IllegalStateException("WebDriver " + method + " " + path + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            call("DELETE", "/session/" + session, new JsonObject());
+        } finally {
+            driver.close();
+        }
+    }
+}
