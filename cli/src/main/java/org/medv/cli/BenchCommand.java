@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 
 /** {@code medv bench generate}: load time, ms per denoising step, tokens per second and peak RSS. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks that print numbers.",
-        subcommands = {BenchCommand.Generate.class})
+        subcommands = {BenchCommand.Generate.class, BenchStreamCommand.class})
 final class BenchCommand {
 
     @Command(name = "generate", mixinStandardHelpOptions = true,

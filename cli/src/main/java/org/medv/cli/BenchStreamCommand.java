@@ -1,0 +1,186 @@
+package org.medv.cli;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
+import org.medv.cli.stack.LocalStack;
+import org.medv.cli.stack.ManagedProcess;
+import org.medv.model.DemoModel;
+import org.medv.proto.v1.AnswerEvent;
+import org.medv.proto.v1.AskRequest;
+import org.medv.proto.v1.AssistantGrpc;
+import org.medv.proto.v1.GenerationOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code medv bench stream}: time to first event, time to final event, and the latency the streaming path adds
+ * between the denoiser publishing a step and the client receiving it, for 1, 8 and 32 concurrent gRPC clients.
+ * Uses a running medv on --port, or starts one (demo model, local broker) for the run.
+ */
+@Command(name = "stream", mixinStandardHelpOptions = true,
+        description = "Streaming latency through gateway, Kafka and denoiser.")
+final class BenchStreamCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--port", description = "gateway gRPC port (default ${DEFAULT-VALUE})")
+    int port = 9000;
+
+    @Option(names = "--clients", split = ",", description = "concurrency levels (default ${DEFAULT-VALUE})")
+    List<Integer> clients = List.of(1, 8, 32);
+
+    @Option(names = "--requests", description = "requests per client per level (default ${DEFAULT-VALUE})")
+    int requests = 3;
+
+    @Option(names = "--gen-length", description = "answer length (default ${DEFAULT-VALUE})")
+    int genLength = 64;
+
+    @Option(names = "--steps", description = "denoising steps (default ${DEFAULT-VALUE})")
+    int steps = 64;
+
+    @Option(names = "--block-length", description = "block length (default ${DEFAULT-VALUE})")
+    int blockLength = 32;
+
+    private record Sample(long firstMs, long finalMs, List<Long> hopMicros, boolean rejected) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        LocalStack stack = null;
+        if (ManagedProcess.portFree(port)) {
+            Path root = Launcher.repoRoot();
+            Path model = root.resolve(".run/demo-model");
+            if (!DemoModel.present(model)) {
+                DemoModel.write(model, 0);
+            }
+            LocalStack.Settings d = LocalStack.Settings.defaults(root, model);
+            out.println("no gateway on port " + port + ": starting medv with the demo model for this run");
+            out.flush();
+            stack = new LocalStack(new LocalStack.Settings(root, model, d.runDir(), null, d.kafkaPort(), port,
+                    d.gatewayHttpPort(), d.visionGrpcPort(), d.visionHttpPort(), d.denoiserGrpcPort(),
+                    d.denoiserHttpPort(), 1, List.of("-Dmedv.denoiser.queue-capacity=64"))).start();
+        }
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+        try {
+            byte[] png = java.nio.file.Files.readAllBytes(Launcher.repoRoot()
+                    .resolve("testdata/golden/tiny-llada-medv/image0.png"));
+            AskRequest req = AskRequest.newBuilder().setQuestion("Is there a lesion?")
+                    .setImage(com.google.protobuf.ByteString.copyFrom(png))
+                    .setOptions(GenerationOptions.newBuilder().setGenLength(genLength).setBlockLength(blockLength)
+                            .setSteps(steps).setNoStop(true)).build();
+            run(channel, req, 1, 1); // warm-up
+            out.printf("gen_length=%d block_length=%d steps=%d, every step streamed, %d requests per client%n",
+                    genLength, blockLength, steps, requests);
+            out.println("| clients | requests | rejected | first event p50 / p99 (ms) | final event p50 / p99 (ms) "
+                    + "| publish-to-client p50 / p99 (ms) | events/s |");
+            out.println("|---|---|---|---|---|---|---|");
+            for (int n : clients) {
+                long t0 = System.nanoTime();
+                List<Sample> samples = run(channel, req, n, requests);
+                double secs = (System.nanoTime() - t0) / 1e9;
+                List<Long> first = new ArrayList<>();
+                List<Long> fin = new ArrayList<>();
+                List<Long> hops = new ArrayList<>();
+                long rejected = 0;
+                for (Sample s : samples) {
+                    if (s.rejected) {
+                        rejected++;
+                        continue;
+                    }
+                    first.add(s.firstMs);
+                    fin.add(s.finalMs);
+                    hops.addAll(s.hopMicros);
+                }
+                out.printf("| %d | %d | %d | %d / %d | %d / %d | %.1f / %.1f | %.0f |%n", n, samples.size(),
+                        rejected, pct(first, 50), pct(first, 99), pct(fin, 50), pct(fin, 99),
+                        pct(hops, 50) / 1000.0, pct(hops, 99) / 1000.0, hops.size() / secs);
+                out.flush();
+            }
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            if (stack != null) {
+                stack.close();
+            }
+        }
+        return 0;
+    }
+
+    private List<Sample> run(ManagedChannel channel, AskRequest req, int clientsN, int perClient) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clientsN);
+        try {
+            List<Future<List<Sample>>> futures = new ArrayList<>();
+            for (int c = 0; c < clientsN; c++) {
+                futures.add(pool.submit(() -> {
+                    List<Sample> mine = new ArrayList<>();
+                    for (int r = 0; r < perClient; r++) {
+                        mine.add(once(channel, req));
+                    }
+                    return mine;
+                }));
+            }
+            List<Sample> all = new ArrayList<>();
+            for (Future<List<Sample>> f : futures) {
+                all.addAll(f.get());
+            }
+            return all;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static Sample once(ManagedChannel channel, AskRequest req) {
+        long start = System.nanoTime();
+        long first = -1;
+        List<Long> hops = new ArrayList<>();
+        try {
+            Iterator<AnswerEvent> it = AssistantGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(10, TimeUnit.MINUTES).ask(req);
+            while (it.hasNext()) {
+                AnswerEvent e = it.next();
+                long now = System.nanoTime();
+                java.time.Instant i = java.time.Instant.now();
+                long wall = i.getEpochSecond() * 1_000_000_000L + i.getNano();
+                if (first < 0) {
+                    first = now;
+                }
+                if (e.getPublishedUnixNanos() > 0) {
+                    hops.add(Math.max(0, (wall - e.getPublishedUnixNanos()) / 1000));
+                }
+                if (e.getFinal()) {
+                    return new Sample((first - start) / 1_000_000, (now - start) / 1_000_000, hops, false);
+                }
+            }
+            return new Sample((first - start) / 1_000_000, (System.nanoTime() - start) / 1_000_000, hops, false);
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == io.grpc.Status.Code.RESOURCE_EXHAUSTED) {
+                return new Sample(0, 0, List.of(), true);
+            }
+            throw e;
+        }
+    }
+
+    private static long pct(List<Long> values, int p) {
+        if (values.isEmpty()) {
+            return 0;
+        }
+        List<Long> v = new ArrayList<>(values);
+        Collections.sort(v);
+        return v.get(Math.min(v.size() - 1, (int) Math.ceil(p / 100.0 * v.size()) - 1));
+    }
+}
