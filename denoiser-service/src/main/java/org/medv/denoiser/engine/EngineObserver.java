@@ -1,0 +1,25 @@
+package org.medv.denoiser.engine;
+
+import org.medv.proto.v1.FinishReason;
+
+/** Metrics hooks, called on the engine thread; implementations must not block. */
+public interface EngineObserver {
+    EngineObserver NONE = new EngineObserver() {
+    };
+
+    /** One denoising forward ran. */
+    default void step() {
+    }
+
+    /** The first step of a request, {@code nanos} after the denoiser received it. */
+    default void firstStep(long nanos) {
+    }
+
+    /** A request's final records were published, {@code nanos} after the denoiser received it. */
+    default void finished(FinishReason reason, long nanos) {
+    }
+
+    /** The broker refused or timed out on a record. */
+    default void publishFailed() {
+    }
+}

@@ -1,0 +1,29 @@
+package org.medv.denoiser.engine;
+
+import org.medv.model.sampler.GenerationOptions;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What the engine needs to know, as plain values (the Quarkus adapter fills it from {@code @ConfigMapping}).
+ *
+ * @param queueCapacity     requests that may wait for the engine (the running one not counted)
+ * @param stepStride        publish every Nth step event (the final event always)
+ * @param defaults          options for fields a request leaves unset
+ * @param finalFlushTimeout how long the engine waits for the broker to acknowledge a request's final records
+ */
+public record EngineSettings(Path modelDir, String device, String dtype, int queueCapacity, int stepStride,
+                             GenerationOptions defaults, Duration finalFlushTimeout) {
+    public EngineSettings {
+        Objects.requireNonNull(modelDir, "medv.model.dir");
+        Objects.requireNonNull(defaults, "defaults");
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("medv.denoiser.queue-capacity must be >= 1, got " + queueCapacity);
+        }
+        if (stepStride < 1) {
+            throw new IllegalArgumentException("medv.denoiser.step-stride must be >= 1, got " + stepStride);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package org.medv.denoiser.engine;
+
+import org.medv.model.sampler.GenerationOptions;
+import org.medv.model.sampler.StepEvent;
+import org.medv.proto.v1.AnswerRecord;
+import org.medv.proto.v1.DenoiseEvent;
+import org.medv.proto.v1.Remasking;
+import org.medv.proto.v1.Timings;
+
+import java.time.Instant;
+import java.util.Arrays;
+
+/** The Kafka messages the engine publishes, built from a job and what the sampler did. */
+final class Events {
+    private Events() {
+    }
+
+    /** A draft after one step: {@code step} is 1-based, {@code block} and {@code step_in_block} 0-based. */
+    static DenoiseEvent step(Job job, StepEvent e, int maskId) {
+        DenoiseEvent.Builder b = DenoiseEvent.newBuilder()
+                .setRequestId(job.id())
+                .setGatewayId(job.request().getGatewayId())
+                .setStep(e.step() + 1)
+                .setBlock(e.block())
+                .setStepInBlock(e.stepInBlock())
+                .setTotalSteps(e.totalSteps())
+                .setStopPosition(e.stopPosition())
+                .setMaskId(maskId)
+                .setPublishedUnixNanos(unixNanos());
+        Arrays.stream(e.ids()).forEach(b::addIds);
+        Arrays.stream(e.committed()).forEach(b::addCommittedPositions);
+        Arrays.stream(e.confidences()).forEach(b::addConfidences);
+        return b.build();
+    }
+
+    static DenoiseEvent finalEvent(Job job, Outcome o, String text, Timings timings, int maskId) {
+        DenoiseEvent.Builder b = DenoiseEvent.newBuilder()
+                .setRequestId(job.id())
+                .setGatewayId(job.request().getGatewayId())
+                .setStep(o.steps())
+                .setTotalSteps(job.options().steps())
+                .setStopPosition(o.stopPosition())
+                .setMaskId(maskId)
+                .setFinal(true)
+                .setText(text)
+                .setFinishReason(o.reason())
+                .setTimings(timings)
+                .setPublishedUnixNanos(unixNanos());
+        Arrays.stream(o.finalIds()).forEach(b::addIds);
+        Arrays.stream(o.outputIds()).forEach(b::addOutputIds);
+        if (o.error() != null) {
+            b.setError(o.error());
+        }
+        return b.build();
+    }
+
+    static AnswerRecord answer(Job job, Outcome o, String text, Timings timings) {
+        AnswerRecord.Builder b = AnswerRecord.newBuilder()
+                .setRequestId(job.id())
+                .setGatewayId(job.request().getGatewayId())
+                .setMetadata(job.request().getMetadata())
+                .setOptions(effectiveOptions(job))
+                .setText(text)
+                .setFinishReason(o.reason())
+                .setTimings(timings)
+                .setPromptLength(job.promptLength())
+                .setFinishedUnixMs(System.currentTimeMillis());
+        Arrays.stream(o.outputIds()).forEach(b::addOutputIds);
+        if (o.error() != null) {
+            b.setError(o.error());
+        }
+        return b.build();
+    }
+
+    /** The request's options with every default filled in: what actually ran, for the evaluator. */
+    static org.medv.proto.v1.GenerationOptions effectiveOptions(Job job) {
+        GenerationOptions o = job.options();
+        return job.request().getOptions().toBuilder()
+                .setGenLength(o.genLength())
+                .setBlockLength(o.blockLength())
+                .setSteps(o.steps())
+                .setTemperature(o.temperature())
+                .setSeed(o.seed())
+                .setCfgScale(o.cfgScale())
+                .setRemasking(switch (o.remasking()) {
+                    case LOW_CONFIDENCE -> Remasking.REMASKING_LOW_CONFIDENCE;
+                    case RANDOM -> Remasking.REMASKING_RANDOM;
+                })
+                .build();
+    }
+
+    private static long unixNanos() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+}

@@ -1,0 +1,13 @@
+package org.medv.denoiser;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+import java.util.Map;
+
+/** One waiting slot, and every 4th step published. */
+public class SmallQueueProfile implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("medv.denoiser.queue-capacity", "1", "medv.denoiser.step-stride", "4");
+    }
+}
