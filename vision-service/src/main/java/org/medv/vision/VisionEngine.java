@@ -14,7 +14,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -86,8 +88,11 @@ public final class VisionEngine implements AutoCloseable {
      * {@link InvalidRequestException} for an empty or oversized image and {@link CapacityExceededException} when the
      * queue is full; the future fails with InvalidRequestException for an undecodable image (or too many pixels)
      * and with ModelLoadException when the model could not be loaded.
+     *
+     * @param abandoned true once the caller has gone (cancelled, deadline passed): a queued encode is then skipped
+     *                  and its future fails with CancellationException
      */
-    public CompletableFuture<Encoded> encode(byte[] image) {
+    public CompletableFuture<Encoded> encode(byte[] image, BooleanSupplier abandoned) {
         checkSize(image.length);
         String digest = sha256(image);
         Embeddings hit = cache.get(digest);
@@ -96,7 +101,7 @@ public final class VisionEngine implements AutoCloseable {
             return CompletableFuture.completedFuture(new Encoded(hit, true));
         }
         try {
-            return CompletableFuture.supplyAsync(() -> encodeOnModelThread(image, digest), worker);
+            return CompletableFuture.supplyAsync(() -> encodeOnModelThread(image, digest, abandoned), worker);
         } catch (RejectedExecutionException e) {
             metrics.rejected(VisionMetrics.QUEUE_FULL);
             throw new CapacityExceededException("the vision encoder queue is full (" + settings.queueCapacity()
@@ -117,7 +122,11 @@ public final class VisionEngine implements AutoCloseable {
         }
     }
 
-    private Encoded encodeOnModelThread(byte[] image, String digest) {
+    private Encoded encodeOnModelThread(byte[] image, String digest, BooleanSupplier abandoned) {
+        if (abandoned.getAsBoolean()) {
+            // nobody waits for this answer: leave the model thread to the requests that still do
+            throw new CancellationException("the caller went away while the encode was queued");
+        }
         // a request for the same image may have queued behind the one that encoded it
         Embeddings hit = cache.get(digest);
         if (hit != null) {

@@ -1,5 +1,6 @@
 package org.medv.vision;
 
+import io.grpc.Context;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -12,6 +13,7 @@ import org.medv.proto.v1.Embeddings;
 import org.medv.proto.v1.VisionGrpc;
 import org.medv.serving.Statuses;
 
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -34,8 +36,9 @@ public class VisionGrpcService extends VisionGrpc.VisionImplBase {
     public void encode(EncodeRequest request, StreamObserver<EncodeReply> reply) {
         long start = System.nanoTime();
         int size = request.getImage().size();
+        Context call = Context.current();
         try {
-            engine.encode(request.getImage().toByteArray()).whenComplete((encoded, error) -> {
+            engine.encode(request.getImage().toByteArray(), call::isCancelled).whenComplete((encoded, error) -> {
                 if (error != null) {
                     fail(reply, error, size);
                     return;
@@ -55,6 +58,10 @@ public class VisionGrpcService extends VisionGrpc.VisionImplBase {
 
     private static void fail(StreamObserver<EncodeReply> reply, Throwable error, int size) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof CancellationException) {
+            LOG.debugf("skipped an image of %d bytes: the caller went away", size);
+            return;
+        }
         StatusRuntimeException status = Statuses.toStatus(cause);
         switch (status.getStatus().getCode()) {
             case INVALID_ARGUMENT, RESOURCE_EXHAUSTED -> LOG.infof("refused an image of %d bytes: %s %s", size,

@@ -7,6 +7,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
+import java.util.Locale;
+
 /** /q/health/ready is UP once the model is loaded; /q/health/live while the model thread runs. */
 @Singleton
 public class VisionHealth {
@@ -17,7 +19,7 @@ public class VisionHealth {
         return () -> {
             VisionEngine.State state = engine.state();
             var response = HealthCheckResponse.named("vision model").status(state == VisionEngine.State.READY)
-                    .withData("state", state.name().toLowerCase());
+                    .withData("state", state.name().toLowerCase(Locale.ROOT));
             if (state == VisionEngine.State.FAILED) {
                 response.withData("error", engine.loadError());
             }

@@ -40,8 +40,8 @@ class VisionEngineTest {
             await(loading);
             throw new ModelLoadException("no such model");
         });
-        CompletableFuture<VisionEngine.Encoded> queued = engine.encode(TestImages.png(8, 8, 1));
-        assertThrows(CapacityExceededException.class, () -> engine.encode(TestImages.png(8, 8, 2)));
+        CompletableFuture<VisionEngine.Encoded> queued = encode(TestImages.png(8, 8, 1));
+        assertThrows(CapacityExceededException.class, () -> encode(TestImages.png(8, 8, 2)));
         assertEquals(VisionEngine.State.LOADING, engine.state());
 
         loading.countDown();
@@ -57,10 +57,10 @@ class VisionEngineTest {
     @Test
     void sizeLimitsAreCheckedBeforeTheModel() {
         engine = new VisionEngine(new VisionSettings(100, 4, 1, DType.DTYPE_FLOAT32), new VisionMetrics(registry));
-        InvalidRequestException empty = assertThrows(InvalidRequestException.class, () -> engine.encode(new byte[0]));
+        InvalidRequestException empty = assertThrows(InvalidRequestException.class, () -> encode(new byte[0]));
         assertEquals("image", empty.field());
         InvalidRequestException large = assertThrows(InvalidRequestException.class,
-                () -> engine.encode(new byte[101]));
+                () -> encode(new byte[101]));
         assertTrue(large.getMessage().contains("101 bytes, more than the limit of 100 bytes"), large.getMessage());
         assertEquals(1.0, rejected(VisionMetrics.EMPTY));
         assertEquals(1.0, rejected(VisionMetrics.TOO_LARGE));
@@ -76,13 +76,13 @@ class VisionEngineTest {
         byte[] a = TestImages.png(28, 28, 1);
         byte[] b = TestImages.png(28, 28, 2);
 
-        VisionEngine.Encoded first = engine.encode(a).join();
+        VisionEngine.Encoded first = encode(a).join();
         assertFalse(first.cached());
         assertEquals(DType.DTYPE_FLOAT16, first.embeddings().getDtype());
         assertEquals(16 * 64 * 2, first.embeddings().getData().size());
-        assertTrue(engine.encode(a).join().cached());
-        assertFalse(engine.encode(b).join().cached());
-        assertFalse(engine.encode(a).join().cached(), "a was evicted by b");
+        assertTrue(encode(a).join().cached());
+        assertFalse(encode(b).join().cached());
+        assertFalse(encode(a).join().cached(), "a was evicted by b");
 
         assertEquals(1.0, registry.get("medv.vision.cache.hits").counter().count());
         assertEquals(3.0, registry.get("medv.vision.cache.misses").counter().count());
@@ -95,10 +95,29 @@ class VisionEngineTest {
         DemoModel.write(dir, 5);
         engine.load(() -> MedvModel.load(MedvModel.LoadOptions.of(dir, null).withParts(MedvModel.Parts.VISION)));
         CompletionException e = assertThrows(CompletionException.class,
-                () -> engine.encode(TestImages.corruptPng()).join());
+                () -> encode(TestImages.corruptPng()).join());
         assertInstanceOf(InvalidRequestException.class, e.getCause());
         assertEquals(1.0, rejected(VisionMetrics.INVALID_IMAGE));
-        assertEquals(16, engine.encode(TestImages.png(8, 8, 3)).join().embeddings().getRows());
+        assertEquals(16, encode(TestImages.png(8, 8, 3)).join().embeddings().getRows());
+    }
+
+    private CompletableFuture<VisionEngine.Encoded> encode(byte[] image) {
+        return engine.encode(image, () -> false);
+    }
+
+    @Test
+    void anEncodeWhoseCallerLeftIsSkipped() throws InterruptedException {
+        engine = new VisionEngine(new VisionSettings(1000, 4, 2, DType.DTYPE_FLOAT32), new VisionMetrics(registry));
+        CountDownLatch loading = new CountDownLatch(1);
+        engine.load(() -> {
+            await(loading);
+            throw new ModelLoadException("never reached by the abandoned encode");
+        });
+        CompletableFuture<VisionEngine.Encoded> abandoned = engine.encode(TestImages.png(8, 8, 1), () -> true);
+        loading.countDown();
+        CompletionException e = assertThrows(CompletionException.class, abandoned::join);
+        assertInstanceOf(java.util.concurrent.CancellationException.class, e.getCause());
+        assertEquals(0.0, rejected(VisionMetrics.MODEL_UNAVAILABLE));
     }
 
     private double rejected(String reason) {

@@ -84,7 +84,7 @@ class VisionServiceTest {
             MedvModel.ImageEmbedding served = EmbeddingCodec.decode(first.getEmbeddings());
             assertEquals(expected.rows(), served.rows());
             assertEquals(expected.cols(), served.cols());
-            assertArrayEquals(expected.data(), served.data(), 1e-6f);
+            assertArrayEquals(expected.data(), served.data(), "the served rows are the model's rows, bit for bit");
         }
     }
 
