@@ -1,0 +1,141 @@
+package org.medv.gateway;
+
+import io.grpc.Deadline;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.jboss.logging.Logger;
+import org.medv.proto.v1.AskRequest;
+import org.medv.proto.v1.DenoiserGrpc;
+import org.medv.proto.v1.Embeddings;
+import org.medv.proto.v1.EncodeReply;
+import org.medv.proto.v1.EncodeRequest;
+import org.medv.proto.v1.StartRequest;
+import org.medv.proto.v1.VisionGrpc;
+import org.medv.serving.Statuses;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request's way in, shared by the gRPC and HTTP entry points: validate, register the waiting client, encode
+ * the image, start the generation. {@link #dispatch} blocks on the two internal calls, so callers run it on a
+ * worker thread.
+ */
+@ApplicationScoped
+public class AskService {
+    private static final Logger LOG = Logger.getLogger(AskService.class);
+
+    private final AskPlanner planner;
+    private final ClientRegistry clients;
+    private final EventRenderer renderer;
+    private final GatewayConfig config;
+
+    @Inject
+    @GrpcClient("vision")
+    VisionGrpc.VisionBlockingStub vision;
+
+    @Inject
+    @GrpcClient("denoiser")
+    DenoiserGrpc.DenoiserBlockingStub denoiser;
+
+    AskService(AskPlanner planner, ClientRegistry clients, EventRenderer renderer, GatewayConfig config) {
+        this.planner = planner;
+        this.clients = clients;
+        this.renderer = renderer;
+        this.config = config;
+    }
+
+    /** Validates a request (no side effects); throws InvalidRequestException naming the field. */
+    public AskPlan plan(AskRequest request) {
+        return planner.plan(request);
+    }
+
+    /** Registers the waiting client: events of the request are kept for it from now on. */
+    public Mailbox register(AskPlan plan, boolean wantsDrafts) {
+        return clients.register(plan.requestId(), plan.receivedNanos(), wantsDrafts);
+    }
+
+    /**
+     * Vision.Encode (with an image), then Denoiser.Start. Any failure forgets the request and is thrown: the
+     * internal services' statuses (vision's INVALID_ARGUMENT for a bad image, the denoiser's RESOURCE_EXHAUSTED
+     * for a full queue) pass through unchanged.
+     *
+     * @param deadlineUnixMs the client's deadline, or 0 for none
+     */
+    public void dispatch(AskPlan plan, Mailbox box, long deadlineUnixMs) {
+        try {
+            long visionMs = 0;
+            List<Embeddings> images = List.of();
+            if (plan.hasImage()) {
+                long t0 = System.nanoTime();
+                EncodeReply reply = call("vision-service", () -> vision
+                        .withDeadline(deadline(config.gateway().visionTimeout().toMillis(), deadlineUnixMs))
+                        .encode(EncodeRequest.newBuilder().setImage(plan.request().getImage()).build()));
+                visionMs = (System.nanoTime() - t0) / 1_000_000;
+                planner.validateWithImageRows(plan, reply.getEmbeddings().getRows());
+                images = List.of(reply.getEmbeddings());
+            }
+            long vms = visionMs;
+            box.renderWith(e -> renderer.render(e, vms, (System.nanoTime() - plan.receivedNanos()) / 1_000_000));
+            StartRequest start = StartRequest.newBuilder()
+                    .setRequestId(plan.requestId())
+                    .addAllPromptIds(() -> java.util.Arrays.stream(plan.promptIds()).iterator())
+                    .addAllImages(images)
+                    .setOptions(plan.request().getOptions())
+                    .setMetadata(plan.request().getMetadata())
+                    .setGatewayId(config.gateway().instanceId())
+                    .setDeadlineUnixMs(deadlineUnixMs)
+                    .setReceivedUnixMs(plan.receivedUnixMs())
+                    .setVisionMs(visionMs)
+                    .build();
+            call("denoiser-service", () -> denoiser
+                    .withDeadline(deadline(config.gateway().startTimeout().toMillis(), deadlineUnixMs))
+                    .start(start));
+            box.markStarted();
+            LOG.debugf("request %s started (vision %d ms)", plan.requestId(), visionMs);
+        } catch (RuntimeException e) {
+            clients.unregister(box);
+            LOG.infof("request %s refused: %s", plan.requestId(), Status.fromThrowable(e).getCode());
+            throw e;
+        }
+    }
+
+    private static Deadline deadline(long timeoutMs, long clientDeadlineUnixMs) {
+        long ms = timeoutMs;
+        if (clientDeadlineUnixMs > 0) {
+            ms = Math.min(ms, clientDeadlineUnixMs - System.currentTimeMillis());
+        }
+        return Deadline.after(Math.max(ms, 1), TimeUnit.MILLISECONDS);
+    }
+
+    private static <T> T call(String service, java.util.function.Supplier<T> rpc) {
+        try {
+            return rpc.get();
+        } catch (StatusRuntimeException e) {
+            throw passThrough(service, e);
+        }
+    }
+
+    /** The internal service's status for the client: code, description and the field trailer, nothing else. */
+    static StatusRuntimeException passThrough(String service, StatusRuntimeException e) {
+        Metadata trailers = new Metadata();
+        String field = e.getTrailers() == null ? null : e.getTrailers().get(Statuses.FIELD);
+        if (field != null) {
+            trailers.put(Statuses.FIELD, field);
+        }
+        Status s = e.getStatus();
+        String description = s.getDescription() == null ? "" : s.getDescription();
+        boolean theirs = switch (s.getCode()) {
+            case INVALID_ARGUMENT, RESOURCE_EXHAUSTED, FAILED_PRECONDITION, DEADLINE_EXCEEDED -> true;
+            default -> false;
+        };
+        if (!theirs) {
+            description = service + ": " + description;
+        }
+        return s.withDescription(description).asRuntimeException(trailers);
+    }
+}

@@ -1,0 +1,48 @@
+package org.medv.gateway;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import org.medv.proto.v1.AnswerEvent;
+import org.medv.proto.v1.DenoiseEvent;
+import org.medv.proto.v1.Timings;
+import org.medv.serving.Drafts;
+
+/** A denoiser step event as the client sees it: the draft as text with {@code ░} at masked positions. */
+@ApplicationScoped
+public class EventRenderer {
+    private final ModelHolder models;
+
+    EventRenderer(ModelHolder models) {
+        this.models = models;
+    }
+
+    /**
+     * @param visionMs  the gateway's image encoding time, added to the final event's timings
+     * @param totalMs   request received to now, the final event's total_ms
+     */
+    public AnswerEvent render(DenoiseEvent e, long visionMs, long totalMs) {
+        AnswerEvent.Builder a = AnswerEvent.newBuilder()
+                .setRequestId(e.getRequestId())
+                .setStep(e.getStep())
+                .setBlock(e.getBlock())
+                .setTotalSteps(e.getTotalSteps())
+                .addAllCommittedPositions(e.getCommittedPositionsList())
+                .setPlaceholder(Drafts.PLACEHOLDER)
+                .setFinal(e.getFinal());
+        if (e.getIdsCount() > 0) {
+            int[] ids = e.getIdsList().stream().mapToInt(Integer::intValue).toArray();
+            Drafts.Draft d = Drafts.render(models.model().tokenizer(), ids, e.getMaskId(), e.getStopPosition());
+            a.setDraft(d.text()).setCommittedPrefix(d.committedPrefix());
+        }
+        if (e.getFinal()) {
+            Timings.Builder t = e.getTimings().toBuilder().setVisionMs(visionMs).setTotalMs(totalMs);
+            a.setText(e.getText())
+                    .setFinishReason(e.getFinishReason())
+                    .setTimings(t)
+                    .addAllOutputIds(e.getOutputIdsList());
+            if (e.hasError()) {
+                a.setError(e.getError());
+            }
+        }
+        return a.build();
+    }
+}

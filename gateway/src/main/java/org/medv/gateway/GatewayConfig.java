@@ -1,0 +1,55 @@
+package org.medv.gateway;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The gateway's settings (see README.md); application.properties -> this mapping -> the beans. */
+@ConfigMapping(prefix = "medv")
+public interface GatewayConfig {
+
+    Model model();
+
+    Gateway gateway();
+
+    Vision vision();
+
+    Topics topics();
+
+    interface Model {
+        /** The model directory [MEDV_MODEL_DIR]; the gateway reads only config.json and tokenizer.json from it. */
+        Path dir();
+    }
+
+    interface Gateway {
+        /** This replica's id: its Kafka consumer group and the gateway_id of its StartRequests. */
+        String instanceId();
+
+        /** Upper bound for Vision.Encode (the client's deadline applies when sooner). */
+        @WithDefault("60s")
+        Duration visionTimeout();
+
+        /** Upper bound for Denoiser.Start, which only validates and enqueues. */
+        @WithDefault("10s")
+        Duration startTimeout();
+
+        /** How long a final event may wait for a client that never reads it before the gateway forgets it. */
+        @WithDefault("60s")
+        Duration undeliveredTtl();
+    }
+
+    interface Vision {
+        @WithDefault("20971520")
+        long maxImageBytes();
+    }
+
+    interface Topics {
+        @WithDefault("medv.denoise.steps")
+        String steps();
+
+        @WithDefault("medv.answers")
+        String answers();
+    }
+}

@@ -1,0 +1,209 @@
+package org.medv.gateway;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.protobuf.ByteString;
+import org.medv.model.InvalidRequestException;
+import org.medv.proto.v1.AskRequest;
+import org.medv.proto.v1.ChatTurn;
+import org.medv.proto.v1.ClientMetadata;
+import org.medv.proto.v1.GenerationOptions;
+import org.medv.proto.v1.Remasking;
+import org.medv.proto.v1.Role;
+import org.medv.proto.v1.TokenIds;
+
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The HTTP forms of an {@link AskRequest}: multipart fields and the JSON body. Both end in the same proto request,
+ * so the gateway validates them (and words its errors) exactly as for gRPC.
+ */
+final class HttpRequests {
+    static final Set<String> OPTION_FIELDS = Set.of("gen_length", "block_length", "steps", "temperature", "seed",
+            "cfg_scale", "remasking", "stop", "stop_ids", "no_stop");
+
+    private HttpRequests() {
+    }
+
+    /** Multipart: option fields as text; empty fields count as unset (a browser form sends them all). */
+    static AskRequest fromForm(byte[] image, String question, Map<String, String> options, List<String> stops) {
+        GenerationOptions.Builder o = GenerationOptions.newBuilder();
+        options.forEach((k, v) -> {
+            if (v != null && !v.isBlank()) {
+                option(o, k, v.strip());
+            }
+        });
+        if (stops != null) {
+            stops.stream().filter(s -> !s.isEmpty()).forEach(o::addStop);
+        }
+        return AskRequest.newBuilder()
+                .setImage(image == null ? ByteString.EMPTY : ByteString.copyFrom(image))
+                .setQuestion(question == null ? "" : question)
+                .setOptions(o)
+                .build();
+    }
+
+    /** {"image": base64, "question": ..., "conversation": [...], "options": {...}, "metadata": {...}}. */
+    static AskRequest fromJson(String body) {
+        JsonObject root;
+        try {
+            JsonElement e = JsonParser.parseString(body == null ? "" : body);
+            if (!e.isJsonObject()) {
+                throw new InvalidRequestException("body", "the body must be a JSON object");
+            }
+            root = e.getAsJsonObject();
+        } catch (JsonParseException e) {
+            throw new InvalidRequestException("body", "the body is not valid JSON");
+        }
+        AskRequest.Builder r = AskRequest.newBuilder();
+        if (root.has("image") && !root.get("image").isJsonNull()) {
+            r.setImage(ByteString.copyFrom(base64(text(root.get("image"), "image"))));
+        }
+        if (root.has("question") && !root.get("question").isJsonNull()) {
+            r.setQuestion(text(root.get("question"), "question"));
+        }
+        if (root.has("conversation")) {
+            for (JsonElement t : array(root.get("conversation"), "conversation")) {
+                JsonObject turn = object(t, "conversation");
+                r.addConversation(ChatTurn.newBuilder().setRole(role(turn.get("role")))
+                        .setContent(turn.has("content") ? text(turn.get("content"), "conversation") : ""));
+            }
+        }
+        if (root.has("options")) {
+            GenerationOptions.Builder o = GenerationOptions.newBuilder();
+            for (Map.Entry<String, JsonElement> e : object(root.get("options"), "options").entrySet()) {
+                String k = e.getKey();
+                JsonElement v = e.getValue();
+                if (v.isJsonNull()) {
+                    continue;
+                }
+                if (k.equals("stop")) {
+                    if (v.isJsonArray()) {
+                        v.getAsJsonArray().forEach(s -> o.addStop(text(s, "stop")));
+                    } else {
+                        o.addStop(text(v, "stop"));
+                    }
+                } else if (k.equals("stop_ids")) {
+                    for (JsonElement seq : array(v, "stop_ids")) {
+                        TokenIds.Builder ids = TokenIds.newBuilder();
+                        array(seq, "stop_ids").forEach(id -> ids.addIds(integer(text(id, "stop_ids"), "stop_ids")));
+                        o.addStopIds(ids);
+                    }
+                } else {
+                    option(o, k, text(v, k));
+                }
+            }
+            r.setOptions(o);
+        }
+        if (root.has("metadata")) {
+            JsonObject m = object(root.get("metadata"), "metadata");
+            ClientMetadata.Builder md = ClientMetadata.newBuilder();
+            if (m.has("correlation_id")) {
+                md.setCorrelationId(text(m.get("correlation_id"), "metadata"));
+            }
+            if (m.has("labels")) {
+                object(m.get("labels"), "metadata").entrySet()
+                        .forEach(e -> md.putLabels(e.getKey(), text(e.getValue(), "metadata")));
+            }
+            r.setMetadata(md);
+        }
+        return r.build();
+    }
+
+    /** One option given as text (a form field or a JSON scalar). */
+    static void option(GenerationOptions.Builder o, String name, String v) {
+        switch (name) {
+            case "gen_length" -> o.setGenLength(integer(v, name));
+            case "block_length" -> o.setBlockLength(integer(v, name));
+            case "steps" -> o.setSteps(integer(v, name));
+            case "temperature" -> o.setTemperature(number(v, name));
+            case "cfg_scale" -> o.setCfgScale(number(v, name));
+            case "seed" -> o.setSeed(longInteger(v, name));
+            case "remasking" -> o.setRemasking(remasking(v));
+            case "stop" -> o.addStop(v);
+            case "no_stop" -> o.setNoStop(Boolean.parseBoolean(v));
+            default -> throw new InvalidRequestException("options", "unknown option '" + name + "'; known: "
+                    + String.join(", ", OPTION_FIELDS.stream().sorted().toList()));
+        }
+    }
+
+    private static Remasking remasking(String v) {
+        String s = v.toLowerCase(Locale.ROOT).replaceFirst("^remasking_", "");
+        return switch (s) {
+            case "low_confidence" -> Remasking.REMASKING_LOW_CONFIDENCE;
+            case "random" -> Remasking.REMASKING_RANDOM;
+            default -> throw new InvalidRequestException("remasking", "remasking must be low_confidence or random, got '"
+                    + v + "'");
+        };
+    }
+
+    private static Role role(JsonElement e) {
+        String r = e == null || e.isJsonNull() ? "" : text(e, "conversation").toLowerCase(Locale.ROOT);
+        return switch (r.replaceFirst("^role_", "")) {
+            case "user" -> Role.ROLE_USER;
+            case "assistant" -> Role.ROLE_ASSISTANT;
+            default -> throw new InvalidRequestException("conversation", "each turn needs role user or assistant, got '"
+                    + r + "'");
+        };
+    }
+
+    private static byte[] base64(String s) {
+        int comma = s.startsWith("data:") ? s.indexOf(',') : -1;
+        try {
+            return Base64.getMimeDecoder().decode(s.substring(comma + 1));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("image", "the image must be base64 (optionally a data: URL)");
+        }
+    }
+
+    private static int integer(String v, String field) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException(field, field + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    private static long longInteger(String v, String field) {
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException(field, field + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    private static double number(String v, String field) {
+        try {
+            return Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException(field, field + " must be a number, got '" + v + "'");
+        }
+    }
+
+    private static String text(JsonElement e, String field) {
+        if (e == null || !e.isJsonPrimitive()) {
+            throw new InvalidRequestException(field, field + " must be a string or number");
+        }
+        return e.getAsString();
+    }
+
+    private static JsonObject object(JsonElement e, String field) {
+        if (e == null || !e.isJsonObject()) {
+            throw new InvalidRequestException(field, field + " must be a JSON object");
+        }
+        return e.getAsJsonObject();
+    }
+
+    private static Iterable<JsonElement> array(JsonElement e, String field) {
+        if (e == null || !e.isJsonArray()) {
+            throw new InvalidRequestException(field, field + " must be a JSON array");
+        }
+        return e.getAsJsonArray();
+    }
+}

@@ -1,0 +1,71 @@
+package org.medv.gateway;
+
+import io.grpc.Status;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+import org.medv.model.MedvModel;
+
+/**
+ * The model's config, special ids and tokenizer (never its weights). Loaded off the startup thread; until it is
+ * loaded, readiness is DOWN and requests get UNAVAILABLE.
+ */
+@ApplicationScoped
+public class ModelHolder {
+    private static final Logger LOG = Logger.getLogger(ModelHolder.class);
+
+    private final GatewayConfig config;
+    private volatile MedvModel model;
+    private volatile String failure;
+
+    ModelHolder(GatewayConfig config) {
+        this.config = config;
+    }
+
+    void onStart(@Observes StartupEvent ev) {
+        Thread loader = new Thread(this::load, "medv-model-loader");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    private void load() {
+        try {
+            long t0 = System.nanoTime();
+            model = MedvModel.load(MedvModel.LoadOptions.of(config.model().dir(), null)
+                    .withParts(MedvModel.Parts.TOKENIZER));
+            LOG.infof("tokenizer and config of %s loaded in %d ms", config.model().dir(),
+                    (System.nanoTime() - t0) / 1_000_000);
+        } catch (RuntimeException e) {
+            failure = e.getMessage();
+            LOG.errorf("cannot load the model's tokenizer/config from %s: %s", config.model().dir(), e.getMessage());
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        MedvModel m = model;
+        if (m != null) {
+            m.close();
+        }
+    }
+
+    public boolean loaded() {
+        return model != null;
+    }
+
+    /** Why loading failed, or null. */
+    public String failure() {
+        return failure;
+    }
+
+    /** The loaded model; UNAVAILABLE while loading or after a failed load. */
+    public MedvModel model() {
+        MedvModel m = model;
+        if (m == null) {
+            throw Status.UNAVAILABLE.withDescription(failure == null ? "the gateway is still loading the tokenizer"
+                    : "the gateway could not load the tokenizer: " + failure).asRuntimeException();
+        }
+        return m;
+    }
+}

@@ -1,0 +1,210 @@
+package org.medv.gateway;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.medv.model.config.SpecialTokens;
+import org.medv.model.text.TextTokenizer;
+import org.medv.proto.v1.CancelReply;
+import org.medv.proto.v1.CancelRequest;
+import org.medv.proto.v1.DType;
+import org.medv.proto.v1.DenoiseEvent;
+import org.medv.proto.v1.DenoiserGrpc;
+import org.medv.proto.v1.Embeddings;
+import org.medv.proto.v1.EncodeReply;
+import org.medv.proto.v1.EncodeRequest;
+import org.medv.proto.v1.FinishReason;
+import org.medv.proto.v1.StartReply;
+import org.medv.proto.v1.StartRequest;
+import org.medv.proto.v1.Timings;
+import org.medv.proto.v1.VisionGrpc;
+import org.medv.serving.Statuses;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * In-test stand-ins for vision-service and denoiser-service. Vision returns zero rows of the demo model's shape (or
+ * INVALID_ARGUMENT for an image starting with "BAD"); Denoiser.Start publishes a scripted run for the request to
+ * the real in-process Kafka, interleaved with events of a request no gateway waits for. The metadata label
+ * {@code script} picks the run: default (drafts then final), {@code slow} (one draft, then waits for Cancel),
+ * {@code full} (RESOURCE_EXHAUSTED).
+ */
+final class FakeBackends implements AutoCloseable {
+    static final int IMAGE_ROWS = 16;
+    static final int HIDDEN = 64;
+    static final String ANSWER = "yes there is one in the left side";
+    static final String FOREIGN = "FOREIGN";
+
+    final List<StartRequest> starts = Collections.synchronizedList(new ArrayList<>());
+    final List<String> cancels = Collections.synchronizedList(new ArrayList<>());
+    final List<String> foreignIds = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, CountDownLatch> cancelled = new ConcurrentHashMap<>();
+    private final Server vision;
+    private final Server denoiser;
+    private final KafkaProducer<String, byte[]> producer;
+    private final ExecutorService publisher = Executors.newCachedThreadPool();
+    private final String topic;
+    private final int[] answerIds;
+    private final int maskId;
+    private final int eos;
+
+    FakeBackends(int visionPort, int denoiserPort, String bootstrap, String topic, Path modelDir) {
+        this.topic = topic;
+        try (TextTokenizer tok = TextTokenizer.load(modelDir)) {
+            answerIds = tok.encode(ANSWER);
+        }
+        SpecialTokens special = SpecialTokens.load(modelDir);
+        maskId = special.mask();
+        eos = special.eos();
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
+        try {
+            vision = NettyServerBuilder.forPort(visionPort).maxInboundMessageSize(64 << 20)
+                    .addService(new Vision()).build().start();
+            denoiser = NettyServerBuilder.forPort(denoiserPort).addService(new Denoiser()).build().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The answer's token ids (what a final event's output_ids holds). */
+    int[] answerIds() {
+        return answerIds.clone();
+    }
+
+    StartRequest startOf(String requestId) {
+        synchronized (starts) {
+            return starts.stream().filter(s -> s.getRequestId().equals(requestId)).findFirst().orElse(null);
+        }
+    }
+
+    /** Publishes events straight to the topic for a request no gateway registered. */
+    void publishForeign(String requestId, int genLength) {
+        publish(requestId, 1, 1, genLength, false, FinishReason.FINISH_REASON_UNSPECIFIED);
+        publish(requestId, 1, 1, genLength, true, FinishReason.FINISH_REASON_LENGTH);
+        producer.flush();
+    }
+
+    private final class Vision extends VisionGrpc.VisionImplBase {
+        @Override
+        public void encode(EncodeRequest req, StreamObserver<EncodeReply> out) {
+            if (req.getImage().startsWith(ByteString.copyFrom("BAD", StandardCharsets.US_ASCII))) {
+                Metadata trailers = new Metadata();
+                trailers.put(Statuses.FIELD, "image");
+                out.onError(Status.INVALID_ARGUMENT.withDescription("invalid image: not a PNG or JPEG")
+                        .asRuntimeException(trailers));
+                return;
+            }
+            out.onNext(EncodeReply.newBuilder().setEmbeddings(Embeddings.newBuilder().setRows(IMAGE_ROWS)
+                    .setCols(HIDDEN).setDtype(DType.DTYPE_FLOAT32)
+                    .setData(ByteString.copyFrom(new byte[IMAGE_ROWS * HIDDEN * 4]))).build());
+            out.onCompleted();
+        }
+    }
+
+    private final class Denoiser extends DenoiserGrpc.DenoiserImplBase {
+        @Override
+        public void start(StartRequest req, StreamObserver<StartReply> out) {
+            String script = req.getMetadata().getLabelsOrDefault("script", "default");
+            if (script.equals("full")) {
+                out.onError(Status.RESOURCE_EXHAUSTED.withDescription("the engine queue is full (16 waiting)")
+                        .asRuntimeException());
+                return;
+            }
+            starts.add(req);
+            cancelled.put(req.getRequestId(), new CountDownLatch(1));
+            int gen = req.getOptions().hasGenLength() ? req.getOptions().getGenLength() : 128;
+            int steps = req.getOptions().hasSteps() ? req.getOptions().getSteps() : gen;
+            publisher.submit(() -> run(req.getRequestId(), gen, Math.min(steps, 8), script.equals("slow")));
+            out.onNext(StartReply.newBuilder().setQueuePosition(0).build());
+            out.onCompleted();
+        }
+
+        @Override
+        public void cancel(CancelRequest req, StreamObserver<CancelReply> out) {
+            cancels.add(req.getRequestId());
+            CountDownLatch latch = cancelled.get(req.getRequestId());
+            if (latch != null) {
+                latch.countDown();
+            }
+            out.onNext(CancelReply.newBuilder().setFound(latch != null).build());
+            out.onCompleted();
+        }
+    }
+
+    private void run(String id, int gen, int steps, boolean slow) {
+        try {
+            String foreign = "foreign-" + UUID.randomUUID();
+            foreignIds.add(foreign);
+            for (int s = 1; s <= steps; s++) {
+                publish(foreign, s, steps, gen, false, FinishReason.FINISH_REASON_UNSPECIFIED);
+                publish(id, s, steps, gen, false, FinishReason.FINISH_REASON_UNSPECIFIED);
+                producer.flush();
+                if (slow) {
+                    cancelled.get(id).await(30, TimeUnit.SECONDS);
+                    publish(id, s, steps, gen, true, FinishReason.FINISH_REASON_CANCELLED);
+                    producer.flush();
+                    return;
+                }
+                Thread.sleep(20);
+            }
+            publish(foreign, steps, steps, gen, true, FinishReason.FINISH_REASON_LENGTH);
+            publish(id, steps, steps, gen, true, FinishReason.FINISH_REASON_STOP);
+            producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Step {@code s} of {@code steps} unmasks a proportional prefix of the answer region. */
+    private void publish(String id, int s, int steps, int gen, boolean last, FinishReason reason) {
+        int committed = (int) ((long) gen * s / steps);
+        DenoiseEvent.Builder e = DenoiseEvent.newBuilder().setRequestId(id).setStep(s).setBlock(0)
+                .setTotalSteps(steps).setMaskId(maskId).setStopPosition(-1).setFinal(last)
+                .setPublishedUnixNanos(System.currentTimeMillis() * 1_000_000);
+        for (int i = 0; i < gen; i++) {
+            e.addIds(i < committed ? (i < answerIds.length ? answerIds[i] : eos) : maskId);
+            if (i >= (long) gen * (s - 1) / steps && i < committed) {
+                e.addCommittedPositions(i);
+            }
+        }
+        if (last) {
+            boolean foreign = id.startsWith("foreign-");
+            for (int a : answerIds) {
+                e.addOutputIds(a);
+            }
+            e.setText(foreign ? FOREIGN : ANSWER).setFinishReason(reason)
+                    .setTimings(Timings.newBuilder().setQueueMs(1).setGenerateMs(5).setSteps(s));
+        }
+        producer.send(new ProducerRecord<>(topic, id, e.build().toByteArray()));
+    }
+
+    @Override
+    public void close() {
+        publisher.shutdownNow();
+        vision.shutdownNow();
+        denoiser.shutdownNow();
+        producer.close();
+    }
+}
