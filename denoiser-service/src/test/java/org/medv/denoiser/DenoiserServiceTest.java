@@ -2,6 +2,9 @@ package org.medv.denoiser;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
+import grpc.health.v1.HealthGrpc;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -230,6 +233,8 @@ class DenoiserServiceTest {
                         containsString("medv_denoiser_first_step_seconds_count"),
                         containsString("medv_denoiser_answer_seconds_count"),
                         containsString("medv_denoiser_requests_total{finish_reason=\"length\""));
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(harness.channel)
+                .check(HealthCheckRequest.getDefaultInstance()).getStatus(), "gRPC health service");
     }
 
     private void assertInvalid(StartRequest request, String field, String detail) {

@@ -215,7 +215,8 @@ public final class Engine implements AutoCloseable {
         active.remove(job.id(), job);
         long total = System.nanoTime() - job.receivedNanos();
         observer.finished(o.reason(), total);
-        LOG.info("request {} finished: {} after {} steps in {} ms", job.id(), o.reason(), o.steps(), ms(total));
+        LOG.info("request {} finished: {} after {} steps in {} ms", job.id(),
+                o.reason().name().replace("FINISH_REASON_", ""), o.steps(), ms(total));
     }
 
     private static Timings timings(Job job, long started, long firstStep, long end, int steps) {
