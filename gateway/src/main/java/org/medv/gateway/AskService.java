@@ -17,8 +17,10 @@ import org.medv.proto.v1.StartRequest;
 import org.medv.proto.v1.VisionGrpc;
 import org.medv.serving.Statuses;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * One request's way in, shared by the gRPC and HTTP entry points: validate, register the waiting client, encode
@@ -83,7 +85,7 @@ public class AskService {
             box.renderWith(e -> renderer.render(e, vms, (System.nanoTime() - plan.receivedNanos()) / 1_000_000));
             StartRequest start = StartRequest.newBuilder()
                     .setRequestId(plan.requestId())
-                    .addAllPromptIds(() -> java.util.Arrays.stream(plan.promptIds()).iterator())
+                    .addAllPromptIds(Arrays.stream(plan.promptIds()).boxed().toList())
                     .addAllImages(images)
                     .setOptions(plan.request().getOptions())
                     .setMetadata(plan.request().getMetadata())
@@ -112,7 +114,7 @@ public class AskService {
         return Deadline.after(Math.max(ms, 1), TimeUnit.MILLISECONDS);
     }
 
-    private static <T> T call(String service, java.util.function.Supplier<T> rpc) {
+    private static <T> T call(String service, Supplier<T> rpc) {
         try {
             return rpc.get();
         } catch (StatusRuntimeException e) {
