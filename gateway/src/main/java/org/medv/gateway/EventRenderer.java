@@ -27,6 +27,7 @@ public class EventRenderer {
                 .setTotalSteps(e.getTotalSteps())
                 .addAllCommittedPositions(e.getCommittedPositionsList())
                 .setPlaceholder(Drafts.PLACEHOLDER)
+                .setPublishedUnixNanos(e.getPublishedUnixNanos())
                 .setFinal(e.getFinal());
         if (e.getIdsCount() > 0) {
             int[] ids = e.getIdsList().stream().mapToInt(Integer::intValue).toArray();

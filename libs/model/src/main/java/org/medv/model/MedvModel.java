@@ -110,6 +110,13 @@ public final class MedvModel implements AutoCloseable {
 
     public static MedvModel load(LoadOptions o) {
         ModelConfig cfg = ModelConfig.load(o.modelDir());
+        if (o.parts() == Parts.TOKENIZER) {
+            // the gateway: config, special ids and tokenizer; no engine, no checkpoint
+            TextTokenizer tok = Files.isRegularFile(o.modelDir().resolve("tokenizer.json"))
+                    ? TextTokenizer.load(o.modelDir()) : null;
+            return new MedvModel(cfg, null, null, null, null, new ImageDecoder(o.maxImagePixels()), tok,
+                    "this process holds only the tokenizer of " + o.modelDir());
+        }
         Device device = Devices.parse(o.device());
         DataType dtype = Devices.dtype(o.dtype());
         NDManager manager = NDManager.newBaseManager(device);
@@ -342,6 +349,8 @@ public final class MedvModel implements AutoCloseable {
         if (tokenizer != null) {
             tokenizer.close();
         }
-        manager.close();
+        if (manager != null) {
+            manager.close();
+        }
     }
 }
