@@ -131,9 +131,6 @@ public final class MedvModel implements AutoCloseable {
             VisionEncoder vision = null;
             ImagePreprocessor pre = null;
             String visionError = null;
-            if (visual && !cfg.multimodal()) {
-                visionError = "model " + o.modelDir() + " is text-only (no vision tower): images are not supported";
-            }
             if (visual && cfg.multimodal()) {
                 try {
                     var tower = VisionTowerLocator.locate(cfg, o.visionTowerDir(), o.hubCaches(), ckpt);
