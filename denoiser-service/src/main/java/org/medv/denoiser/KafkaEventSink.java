@@ -12,18 +12,36 @@ import org.medv.proto.v1.DenoiseEvent;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The engine's events on Kafka through one plain producer: {@code send} only appends to the producer's batch
- * buffer, so the engine thread never waits for a broker per step. Records are keyed by request id (one request's
- * events stay in one partition, in order; idempotence keeps them in order across retries) and carry the protobuf
- * bytes of the same messages the gRPC API uses.
+ * The engine's events on Kafka through one plain producer. Records are keyed by request id (one request's events
+ * stay in one partition, in order; idempotence keeps them in order across retries) and carry the protobuf bytes of
+ * the same messages the gRPC API uses.
+ *
+ * <p>{@code KafkaProducer.send} blocks while it has no metadata for the topic (an unreachable broker) or its buffer
+ * is full, so the engine thread never calls it: it hands records to one publisher thread, which keeps their order.
+ * While the broker is away, step events beyond {@link #MAX_STEP_BACKLOG} are dropped (drafts are superseded by the
+ * next one anyway); final events and answer records are never dropped.
  */
 final class KafkaEventSink implements EventSink {
+    static final int MAX_STEP_BACKLOG = 10_000;
+
+    private record Pending(ProducerRecord<String, byte[]> record, CompletableFuture<Void> done, boolean step) {
+    }
+
+    private static final Pending STOP = new Pending(null, null, false);
+
     private final KafkaProducer<String, byte[]> producer;
     private final String stepsTopic;
     private final String answersTopic;
+    private final BlockingQueue<Pending> pending = new LinkedBlockingQueue<>();
+    private final AtomicInteger stepBacklog = new AtomicInteger();
+    private final Thread publisher;
 
     /** @param kafka Quarkus' {@code kafka.*} settings without the prefix (bootstrap.servers, security, ...) */
     KafkaEventSink(Map<String, Object> kafka, String stepsTopic, String answersTopic) {
@@ -32,42 +50,75 @@ final class KafkaEventSink implements EventSink {
         props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
         props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
-        // bounds how long send() may block when the broker is unreachable (metadata) or the buffer is full
         props.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
         this.stepsTopic = stepsTopic;
         this.answersTopic = answersTopic;
+        this.publisher = new Thread(this::publish, "medv-kafka-publisher");
+        this.publisher.setDaemon(true);
+        this.publisher.start();
     }
 
     @Override
     public CompletableFuture<Void> publishStep(String requestId, DenoiseEvent event) {
-        return send(stepsTopic, requestId, event.toByteArray());
+        if (stepBacklog.incrementAndGet() > MAX_STEP_BACKLOG) {
+            stepBacklog.decrementAndGet();
+            return CompletableFuture.failedFuture(new IllegalStateException("step event dropped: "
+                    + MAX_STEP_BACKLOG + " step events wait for the broker"));
+        }
+        return enqueue(new ProducerRecord<>(stepsTopic, requestId, event.toByteArray()), true);
     }
 
     @Override
     public CompletableFuture<Void> publishFinal(String requestId, DenoiseEvent finalEvent, AnswerRecord answer) {
-        return CompletableFuture.allOf(send(stepsTopic, requestId, finalEvent.toByteArray()),
-                send(answersTopic, requestId, answer.toByteArray()));
+        return CompletableFuture.allOf(
+                enqueue(new ProducerRecord<>(stepsTopic, requestId, finalEvent.toByteArray()), false),
+                enqueue(new ProducerRecord<>(answersTopic, requestId, answer.toByteArray()), false));
     }
 
-    private CompletableFuture<Void> send(String topic, String key, byte[] value) {
+    private CompletableFuture<Void> enqueue(ProducerRecord<String, byte[]> record, boolean step) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        try {
-            producer.send(new ProducerRecord<>(topic, key, value), (metadata, failure) -> {
-                if (failure != null) {
-                    done.completeExceptionally(failure);
-                } else {
-                    done.complete(null);
-                }
-            });
-        } catch (RuntimeException e) {
-            done.completeExceptionally(e);
-        }
+        pending.add(new Pending(record, done, step));
         return done;
     }
 
+    private void publish() {
+        while (true) {
+            Pending p;
+            try {
+                p = pending.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (p == STOP) {
+                return;
+            }
+            if (p.step()) {
+                stepBacklog.decrementAndGet();
+            }
+            try {
+                producer.send(p.record(), (metadata, failure) -> {
+                    if (failure != null) {
+                        p.done().completeExceptionally(failure);
+                    } else {
+                        p.done().complete(null);
+                    }
+                });
+            } catch (RuntimeException e) {
+                p.done().completeExceptionally(e);
+            }
+        }
+    }
+
+    /** Sends what is still waiting, then flushes and closes the producer. */
     @Override
     public void close() {
+        pending.add(STOP);
+        try {
+            publisher.join(TimeUnit.SECONDS.toMillis(20));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         producer.close(Duration.ofSeconds(10));
     }
 }

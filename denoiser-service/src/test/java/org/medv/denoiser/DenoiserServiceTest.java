@@ -135,10 +135,13 @@ class DenoiserServiceTest {
     @Test
     void cancellingARunningRequestEndsItWithinAFewSteps() {
         StartRequest request = Requests.withImage(model, Harness.png(), Requests.options(64, 64, 64, true)).build();
-        harness.stub.start(request);
-        Harness.awaitFirstStep(request.getRequestId(), WAIT);
-        boolean found = harness.stub.cancel(CancelRequest.newBuilder().setRequestId(request.getRequestId()).build())
-                .getFound();
+        boolean found;
+        try (Harness.StepWatcher watcher = new Harness.StepWatcher()) {
+            harness.stub.start(request);
+            watcher.awaitFirstStep(request.getRequestId(), WAIT);
+            found = harness.stub.cancel(CancelRequest.newBuilder().setRequestId(request.getRequestId()).build())
+                    .getFound();
+        }
         Harness.Published p = Harness.collect(request.getRequestId(), WAIT);
         assertTrue(found);
         assertEquals(1, p.finals().size());
@@ -154,8 +157,10 @@ class DenoiserServiceTest {
     void cancellingAQueuedRequestFinishesItWithoutRunning() {
         StartRequest blocker = Requests.textOnly(model, Requests.options(512, 512, 512, true)).build();
         StartRequest queued = Requests.textOnly(model, Requests.options(16, 16, 16, true)).build();
-        harness.stub.start(blocker);
-        Harness.awaitFirstStep(blocker.getRequestId(), WAIT);
+        try (Harness.StepWatcher watcher = new Harness.StepWatcher()) {
+            harness.stub.start(blocker);
+            watcher.awaitFirstStep(blocker.getRequestId(), WAIT);
+        }
         assertEquals(0, harness.stub.start(queued).getQueuePosition());
         assertTrue(harness.stub.cancel(CancelRequest.newBuilder().setRequestId(queued.getRequestId()).build())
                 .getFound());

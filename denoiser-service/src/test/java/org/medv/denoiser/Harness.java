@@ -115,24 +115,38 @@ final class Harness implements AutoCloseable {
         return new Published(steps, finals, answers);
     }
 
-    /** Waits until {@code requestId} has published at least one step event. */
-    static void awaitFirstStep(String requestId, Duration timeout) {
-        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+    /**
+     * A consumer positioned at the end of the steps topic <em>before</em> a request starts, so that seeing its first
+     * step costs one produce-to-consume hop, not a consumer's start-up.
+     */
+    static final class StepWatcher implements AutoCloseable {
+        private final KafkaConsumer<String, byte[]> consumer = consumer();
+
+        StepWatcher() {
             List<TopicPartition> partitions = new ArrayList<>();
             consumer.partitionsFor(KafkaTestResource.STEPS)
                     .forEach(p -> partitions.add(new TopicPartition(KafkaTestResource.STEPS, p.partition())));
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position); // resolve the end offsets now, not at the first poll
+        }
+
+        void awaitFirstStep(String requestId, Duration timeout) {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(5))) {
                     if (requestId.equals(r.key())) {
                         return;
                     }
                 }
             }
+            throw new AssertionError("request " + requestId + " published no step within " + timeout);
         }
-        throw new AssertionError("request " + requestId + " published no step within " + timeout);
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
     }
 
     private static KafkaConsumer<String, byte[]> consumer() {

@@ -135,21 +135,54 @@ public final class Engine implements AutoCloseable {
             model = loader.get();
             unavailable = null;
             LOG.info("model loaded from {} in {} ms; engine ready", settings.modelDir(), ms(System.nanoTime() - t0));
-        } catch (RuntimeException e) {
-            unavailable = "the model failed to load: " + e.getMessage();
+        } catch (RuntimeException | LinkageError e) {
+            // LinkageError: a native library or a class the engine needs is missing
+            unavailable = "the model failed to load: " + e;
             LOG.error("model failed to load from {}", settings.modelDir(), e);
             return;
         }
-        while (!closing) {
-            Job job;
-            try {
+        Job job = null;
+        try {
+            while (!closing) {
                 job = queue.poll(100, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                break;
+                if (job != null) {
+                    runGuarded(job);
+                }
+                job = null;
             }
-            if (job != null) {
-                run(job);
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Error e) {
+            // the engine cannot go on (out of memory, a broken native library): say so, and end every request
+            unavailable = "the engine stopped: " + e;
+            LOG.error("engine stopped", e);
+            failAll(job, "the engine stopped: " + e.getClass().getSimpleName());
+            throw e;
+        }
+    }
+
+    /** Finishes {@code current} (if any) and every queued request as FAILED (UNAVAILABLE). */
+    private void failAll(Job current, String message) {
+        Outcome failed = Outcome.failed(DenoiserErrors.errorInfo(new EngineUnavailableException(message)),
+                new int[0], 0);
+        long now = System.nanoTime();
+        if (current != null) {
+            finish(current, failed, now, 0, now);
+        }
+        for (Job queued; (queued = queue.poll()) != null; ) {
+            finish(queued, failed, now, 0, now);
+        }
+    }
+
+    /** A bug outside the sampler must not end the engine: the request fails, the loop goes on. */
+    private void runGuarded(Job job) {
+        try {
+            run(job);
+        } catch (RuntimeException e) {
+            LOG.error("request {}: engine error {}", job.id(), e.getClass().getName());
+            LOG.debug("request {} engine error", job.id(), e);
+            long now = System.nanoTime();
+            finish(job, Outcome.failed(DenoiserErrors.errorInfo(e), new int[0], 0), now, 0, now);
         }
     }
 
@@ -198,8 +231,8 @@ public final class Engine implements AutoCloseable {
             return;
         }
         MedvModel m = model;
-        String text = o.outputIds().length == 0 || m == null ? "" : orEmpty(m.decode(o.outputIds()));
-        Timings timings = timings(job, startedNanos, firstStepNanos, endNanos, o.steps());
+        String text = o.outputIds().length == 0 || m == null ? "" : decode(m, job, o.outputIds());
+        Timings timings = Events.timings(job, startedNanos, firstStepNanos, endNanos, o.steps());
         int maskId = m == null ? 0 : m.tokens().mask();
         try {
             sink.publishFinal(job.id(), Events.finalEvent(job, o, text, timings, maskId),
@@ -217,21 +250,6 @@ public final class Engine implements AutoCloseable {
         observer.finished(o.reason(), total);
         LOG.info("request {} finished: {} after {} steps in {} ms", job.id(),
                 o.reason().name().replace("FINISH_REASON_", ""), o.steps(), ms(total));
-    }
-
-    private static Timings timings(Job job, long started, long firstStep, long end, int steps) {
-        StartRequest r = job.request();
-        long total = r.getReceivedUnixMs() > 0
-                ? Math.max(0, System.currentTimeMillis() - r.getReceivedUnixMs())
-                : ms(System.nanoTime() - job.receivedNanos());
-        return Timings.newBuilder()
-                .setQueueMs(ms(started - job.receivedNanos()))
-                .setVisionMs(r.getVisionMs())
-                .setFirstStepMs(firstStep > 0 ? ms(firstStep - started) : 0)
-                .setGenerateMs(ms(end - started))
-                .setTotalMs(total)
-                .setSteps(steps)
-                .build();
     }
 
     /**
@@ -252,11 +270,7 @@ public final class Engine implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        for (Job job; (job = queue.poll()) != null; ) {
-            long now = System.nanoTime();
-            finish(job, Outcome.failed(DenoiserErrors.errorInfo(new EngineUnavailableException(
-                    "the denoiser shut down before the request ran")), new int[0], 0), now, 0, now);
-        }
+        failAll(null, "the denoiser shut down before the request ran");
         MedvModel m = model;
         if (m != null && !thread.isAlive()) {
             m.close();
@@ -264,8 +278,14 @@ public final class Engine implements AutoCloseable {
         sink.close();
     }
 
-    private static String orEmpty(String s) {
-        return s == null ? "" : s;
+    private static String decode(MedvModel m, Job job, int[] ids) {
+        try {
+            String text = m.decode(ids);
+            return text == null ? "" : text;
+        } catch (RuntimeException e) {
+            LOG.warn("request {}: answer ids not decodable: {}", job.id(), e.getClass().getName());
+            return "";
+        }
     }
 
     static long ms(long nanos) {

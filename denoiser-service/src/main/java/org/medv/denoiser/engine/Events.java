@@ -5,6 +5,7 @@ import org.medv.model.sampler.StepEvent;
 import org.medv.proto.v1.AnswerRecord;
 import org.medv.proto.v1.DenoiseEvent;
 import org.medv.proto.v1.Remasking;
+import org.medv.proto.v1.StartRequest;
 import org.medv.proto.v1.Timings;
 
 import java.time.Instant;
@@ -70,6 +71,22 @@ final class Events {
             b.setError(o.error());
         }
         return b.build();
+    }
+
+    /** Where the time went; {@code total_ms} counts from the gateway's receipt when the request says when that was. */
+    static Timings timings(Job job, long started, long firstStep, long end, int steps) {
+        StartRequest r = job.request();
+        long total = r.getReceivedUnixMs() > 0
+                ? Math.max(0, System.currentTimeMillis() - r.getReceivedUnixMs())
+                : Engine.ms(System.nanoTime() - job.receivedNanos());
+        return Timings.newBuilder()
+                .setQueueMs(Engine.ms(started - job.receivedNanos()))
+                .setVisionMs(r.getVisionMs())
+                .setFirstStepMs(firstStep > 0 ? Engine.ms(firstStep - started) : 0)
+                .setGenerateMs(Engine.ms(end - started))
+                .setTotalMs(total)
+                .setSteps(steps)
+                .build();
     }
 
     /** The request's options with every default filled in: what actually ran, for the evaluator. */
