@@ -2,6 +2,11 @@ package org.medv.denoiser;
 
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
+import io.grpc.reflection.v1.ServiceResponse;
+import io.grpc.stub.StreamObserver;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse;
 import grpc.health.v1.HealthGrpc;
@@ -29,6 +34,8 @@ import org.medv.testkit.KafkaTestResource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -240,6 +247,31 @@ class DenoiserServiceTest {
                         containsString("medv_denoiser_requests_total{finish_reason=\"length\""));
         assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(harness.channel)
                 .check(HealthCheckRequest.getDefaultInstance()).getStatus(), "gRPC health service");
+    }
+
+    @Test
+    void reflectionListsTheDenoiser() throws Exception {
+        CompletableFuture<List<String>> services = new CompletableFuture<>();
+        StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(harness.channel)
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse r) {
+                        services.complete(r.getListServicesResponse().getServiceList().stream()
+                                .map(ServiceResponse::getName).toList());
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        services.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
+        assertTrue(services.get(10, TimeUnit.SECONDS).contains("medv.v1.Denoiser"), services.get().toString());
+        requests.onCompleted();
     }
 
     private void assertInvalid(StartRequest request, String field, String detail) {
