@@ -35,7 +35,6 @@ final class Stack {
     static synchronized Stack get() {
         if (instance == null) {
             instance = start();
-            Runtime.getRuntime().addShutdownHook(new Thread(instance::close));
         }
         return instance;
     }
@@ -70,6 +69,13 @@ final class Stack {
     void close() {
         services.close();
         kafka.close();
+    }
+
+    static synchronized void closeIfStarted() {
+        if (instance != null) {
+            instance.close();
+            instance = null;
+        }
     }
 
     static Path repoRoot() {

@@ -24,7 +24,7 @@ import java.util.List;
 final class WebDriver implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-    private static final String ELEMENT = "element-6066-11e4-a52b-4f6ec3d8a29b";
+    private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
     private final ManagedProcess driver;
     private final String base;
@@ -61,7 +61,12 @@ final class WebDriver implements AutoCloseable {
         caps.add("alwaysMatch", always);
         JsonObject body = new JsonObject();
         body.add("capabilities", caps);
-        session = call("POST", "/session", body).getAsJsonObject().get("sessionId").getAsString();
+        JsonObject created = call("POST", "/session", body).getAsJsonObject();
+        if (!created.has("sessionId")) {
+            driver.close();
+            throw new IllegalStateException("chromedriver did not create a session: " + created);
+        }
+        session = created.get("sessionId").getAsString();
     }
 
     void open(String url) {
@@ -74,7 +79,11 @@ final class WebDriver implements AutoCloseable {
         JsonObject b = new JsonObject();
         b.addProperty("using", "css selector");
         b.addProperty("value", css);
-        return call("POST", "/session/" + session + "/element", b).getAsJsonObject().get(ELEMENT).getAsString();
+        JsonElement found = call("POST", "/session/" + session + "/element", b);
+        if (!found.isJsonObject() || !found.getAsJsonObject().has(ELEMENT)) {
+            throw new IllegalStateException("no element " + css + ": " + found);
+        }
+        return found.getAsJsonObject().get(ELEMENT).getAsString();
     }
 
     void type(String css, String text) {

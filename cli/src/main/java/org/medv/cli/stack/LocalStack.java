@@ -48,9 +48,10 @@ public final class LocalStack implements AutoCloseable {
         Path logs = settings.runDir().resolve("logs");
         try {
             Files.createDirectories(logs);
+            stopLeftovers();
             if (settings.kafkaBootstrap() == null) {
                 requireFree(settings.kafkaPort(), "Kafka");
-                processes.add(KafkaBroker.start(settings.repoRoot(), settings.runDir().resolve("kafka"),
+                track(KafkaBroker.start(settings.repoRoot(), settings.runDir().resolve("kafka"),
                         settings.kafkaPort(), settings.kafkaPort() + 1, logs));
                 bootstrap = "localhost:" + settings.kafkaPort();
             } else {
@@ -101,8 +102,47 @@ public final class LocalStack implements AutoCloseable {
         cmd.add(jar.toString());
         String name = module + (module.equals("gateway") ? "-" + grpcPort : "");
         ManagedProcess p = ManagedProcess.start(name, cmd, settings.runDir().resolve("logs").resolve(name + ".log"));
-        processes.add(p);
+        track(p);
         return p;
+    }
+
+    /** Remembers a child in {@code runDir/pids}, so that a stack whose JVM died is cleaned up by the next start. */
+    private void track(ManagedProcess p) {
+        processes.add(p);
+        try {
+            Files.writeString(pidFile(), p.pid() + "\n", java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + pidFile(), e);
+        }
+    }
+
+    /** Stops the children of an earlier stack in this run directory that outlived their parent. */
+    private void stopLeftovers() throws java.io.IOException {
+        if (!Files.exists(pidFile())) {
+            return;
+        }
+        for (String line : Files.readAllLines(pidFile())) {
+            if (line.isBlank()) {
+                continue;
+            }
+            ProcessHandle.of(Long.parseLong(line.trim()))
+                    .filter(h -> h.info().commandLine().map(c -> c.contains("quarkus-run.jar")
+                            || c.contains("kafka.Kafka")).orElse(false))
+                    .ifPresent(h -> {
+                        h.destroy();
+                        try {
+                            h.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            h.destroyForcibly();
+                        }
+                    });
+        }
+        Files.delete(pidFile());
+    }
+
+    private Path pidFile() {
+        return settings.runDir().resolve("pids");
     }
 
     private static void requireFree(int port, String what) {
@@ -122,5 +162,10 @@ public final class LocalStack implements AutoCloseable {
             processes.get(i).close();
         }
         processes.clear();
+        try {
+            Files.deleteIfExists(pidFile());
+        } catch (java.io.IOException ignored) {
+            // a stale pid file only costs a check at the next start
+        }
     }
 }
