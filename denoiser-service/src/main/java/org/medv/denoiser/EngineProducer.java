@@ -30,6 +30,7 @@ public class EngineProducer {
         MedvModel.LoadOptions defaults = MedvModel.LoadOptions.of(settings.modelDir(), null);
         MedvModel.LoadOptions load = new MedvModel.LoadOptions(settings.modelDir(), null, settings.device(),
                 settings.dtype(), defaults.maxImagePixels(), defaults.hubCaches(), MedvModel.Parts.LANGUAGE);
+        TopicProvisioner.provisionInBackground(kafka, topics);
         KafkaEventSink sink = new KafkaEventSink(kafka, topics.steps(), topics.answers());
         Engine engine = new Engine(settings, () -> MedvModel.load(load), sink, new EngineMetrics(registry));
         Gauge.builder("medv.denoiser.queue.depth", engine, Engine::queueDepth)

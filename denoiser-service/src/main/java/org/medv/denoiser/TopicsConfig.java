@@ -11,4 +11,23 @@ public interface TopicsConfig {
 
     @WithDefault("medv.answers")
     String answers();
+
+    /** Create missing topics at startup (off where topics are managed elsewhere). */
+    @WithDefault("true")
+    boolean provision();
+
+    /** Partitions of created topics: requests spread over them by request id. */
+    @WithDefault("3")
+    int partitions();
+
+    @WithDefault("1")
+    short replicationFactor();
+
+    /** Retention of the step events: drafts are only useful while a client watches. */
+    @WithDefault("PT1H")
+    java.time.Duration stepsRetention();
+
+    /** Retention of the answer records, which evaluation pipelines read later. */
+    @WithDefault("P7D")
+    java.time.Duration answersRetention();
 }
