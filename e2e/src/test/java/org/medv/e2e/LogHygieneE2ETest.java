@@ -1,0 +1,58 @@
+package org.medv.e2e;
+
+import io.grpc.ManagedChannel;
+import org.junit.jupiter.api.Test;
+import org.medv.proto.v1.AnswerEvent;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Patient data never reaches the services' logs: no question text, no image bytes; request ids do. */
+class LogHygieneE2ETest {
+
+    @Test
+    void logsCarryRequestIdsButNoQuestionsOrImages() throws Exception {
+        Stack stack = Stack.get();
+        String marker = "patient" + UUID.randomUUID().toString().replace("-", "");
+        byte[] png = Clients.png(48, 48, 42);
+        ManagedChannel ch = Clients.channel(0);
+        String requestId;
+        try {
+            List<AnswerEvent> events = Clients.ask(ch, Clients.request(png, "Does " + marker + " have a lesion?", 8, 8,
+                    8));
+            requestId = events.get(events.size() - 1).getRequestId();
+        } finally {
+            ch.shutdownNow();
+        }
+        // an HTTP request too, and one that fails validation
+        Clients.postMultipart(0, png, Clients.fields("And " + marker + "?", 8, 8, 8));
+        Clients.postMultipart(0, png, Clients.fields("Again " + marker + "?", 20, 8, 8));
+        Thread.sleep(500); // let the services flush their logs
+        String logs = allLogs(stack.services.settings().runDir().resolve("logs"));
+        assertFalse(logs.contains(marker), "question text leaked into a log");
+        String base64Head = java.util.Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(png, 48));
+        assertFalse(logs.contains(base64Head), "image bytes leaked into a log");
+        assertFalse(logs.contains(HexFormat.of().formatHex(java.util.Arrays.copyOf(png, 32))),
+                "image bytes leaked into a log");
+        assertTrue(logs.contains(requestId), "request ids are logged");
+    }
+
+    private static String allLogs(Path dir) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".log")).toList()) {
+                sb.append(Files.readString(f, StandardCharsets.ISO_8859_1));
+            }
+        }
+        return sb.toString();
+    }
+}
