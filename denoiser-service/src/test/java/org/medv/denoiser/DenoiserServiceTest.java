@@ -1,5 +1,6 @@
 package org.medv.denoiser;
 
+import org.medv.testkit.DemoModelTestResource;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.reflection.v1.ServerReflectionGrpc;
@@ -47,7 +48,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The denoiser end to end: real gRPC client, real in-process broker, the demo model. */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
-@QuarkusTestResource(DemoModelResource.class)
+@QuarkusTestResource(DemoModelTestResource.class)
 class DenoiserServiceTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static MedvModel model;

@@ -1,5 +1,6 @@
 package org.medv.denoiser;
 
+import org.medv.testkit.DemoModelTestResource;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -25,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @TestProfile(SmallQueueProfile.class)
 @QuarkusTestResource(KafkaTestResource.class)
-@QuarkusTestResource(DemoModelResource.class)
+@QuarkusTestResource(DemoModelTestResource.class)
 class QueueFullTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
 

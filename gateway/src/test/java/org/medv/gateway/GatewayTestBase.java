@@ -1,5 +1,6 @@
 package org.medv.gateway;
 
+import org.medv.testkit.DemoModelTestResource;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /** The app with the in-process broker, the demo model and the fake vision/denoiser; helpers for the tests. */
 @QuarkusTestResource(KafkaTestResource.class)
-@QuarkusTestResource(DemoModelResource.class)
+@QuarkusTestResource(DemoModelTestResource.class)
 abstract class GatewayTestBase {
     static final byte[] IMAGE = "\u0089PNG fake image bytes".getBytes(StandardCharsets.ISO_8859_1);
 

@@ -1,5 +1,6 @@
 package org.medv.vision;
 
+import org.medv.testkit.DemoModelTestResource;
 import com.google.protobuf.ByteString;
 import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
@@ -43,7 +44,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The real gRPC server on the test port, called through a plain grpc-java channel, with the demo model loaded. */
 @QuarkusTest
-@WithTestResource(DemoModelResource.class)
+@WithTestResource(DemoModelTestResource.class)
 class VisionServiceTest {
     private static ManagedChannel channel;
     private static VisionGrpc.VisionBlockingStub vision;

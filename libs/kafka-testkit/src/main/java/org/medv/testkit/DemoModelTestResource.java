@@ -1,4 +1,4 @@
-package org.medv.vision;
+package org.medv.testkit;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import org.medv.model.DemoModel;
@@ -11,16 +11,19 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Writes the demo model (56 px images, 14 px patches: 16 rows of 64) into a temporary medv.model.dir. */
-public class DemoModelResource implements QuarkusTestResourceLifecycleManager {
-    static final long SEED = 11;
+/**
+ * {@code @QuarkusTestResource(DemoModelTestResource.class)}: writes medv's demo model (small random weights, own
+ * tokenizer, 56 px images with 14 px patches) to a temporary directory and points {@code medv.model.dir} at it.
+ */
+public class DemoModelTestResource implements QuarkusTestResourceLifecycleManager {
+    public static final long SEED = 7;
 
     private Path dir;
 
     @Override
     public Map<String, String> start() {
         try {
-            dir = Files.createTempDirectory("medv-vision-test");
+            dir = Files.createTempDirectory("medv-demo-model");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -35,8 +38,8 @@ public class DemoModelResource implements QuarkusTestResourceLifecycleManager {
         }
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException ignored) {
+            // a temporary directory left behind is harmless
         }
     }
 }
