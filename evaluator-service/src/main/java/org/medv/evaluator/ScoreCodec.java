@@ -1,0 +1,27 @@
+package org.medv.evaluator;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import org.medv.eval.QuestionResult;
+
+import java.nio.charset.StandardCharsets;
+
+/** {@code medv.scores} records: key {@code run_id/question_id}, value the QuestionResult as JSON. */
+final class ScoreCodec {
+    static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeSpecialFloatingPointValues().create();
+
+    private ScoreCodec() {
+    }
+
+    static String key(QuestionResult r) {
+        return r.runId() + "/" + r.questionId();
+    }
+
+    static byte[] encode(QuestionResult r) {
+        return GSON.toJson(r).getBytes(StandardCharsets.UTF_8);
+    }
+
+    static QuestionResult decode(byte[] value) {
+        return GSON.fromJson(new String(value, StandardCharsets.UTF_8), QuestionResult.class);
+    }
+}
