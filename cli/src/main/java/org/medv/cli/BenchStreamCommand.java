@@ -74,7 +74,7 @@ final class BenchStreamCommand implements Callable<Integer> {
             out.flush();
             stack = new LocalStack(new LocalStack.Settings(root, model, d.runDir(), null, d.kafkaPort(), port,
                     d.gatewayHttpPort(), d.visionGrpcPort(), d.visionHttpPort(), d.denoiserGrpcPort(),
-                    d.denoiserHttpPort(), 1, List.of("-Dmedv.denoiser.queue-capacity=64"))).start();
+                    d.denoiserHttpPort(), 1, List.of("-Dmedv.denoiser.queue-capacity=64"), 0, List.of())).start();
         }
         ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
         try {

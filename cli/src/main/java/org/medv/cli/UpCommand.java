@@ -15,7 +15,7 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code medv up}: Kafka (a local KRaft broker unless --kafka is given) and the services, until Ctrl-C. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-        description = "Start medv on this machine: Kafka broker, vision-service, denoiser-service, gateway.")
+        description = "Start medv on this machine: Kafka broker, vision, denoiser, gateway and evaluator services.")
 final class UpCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -29,6 +29,18 @@ final class UpCommand implements Callable<Integer> {
 
     @Option(names = "--gateways", description = "gateway replicas (default ${DEFAULT-VALUE})")
     int gateways = 1;
+
+    @Option(names = "--judge-url", paramLabel = "URL",
+            description = "OpenAI-compatible endpoint for the conversation benchmark's judge (key: OPENAI_API_KEY)")
+    String judgeUrl;
+
+    @Option(names = "--judge-model", description = "judge model (default ${DEFAULT-VALUE})")
+    String judgeModel = "gpt-4.1-mini";
+
+    private List<String> evaluatorProperties() {
+        return judgeUrl == null ? List.of("-Dmedv.evaluator.judge.model=" + judgeModel)
+                : List.of("-Dmedv.evaluator.judge.base-url=" + judgeUrl, "-Dmedv.evaluator.judge.model=" + judgeModel);
+    }
 
     @Override
     public Integer call() throws InterruptedException {
@@ -46,7 +58,7 @@ final class UpCommand implements Callable<Integer> {
         LocalStack.Settings d = LocalStack.Settings.defaults(root, modelDir);
         LocalStack.Settings s = new LocalStack.Settings(root, modelDir, d.runDir(), kafka, d.kafkaPort(),
                 d.gatewayGrpcPort(), d.gatewayHttpPort(), d.visionGrpcPort(), d.visionHttpPort(),
-                d.denoiserGrpcPort(), d.denoiserHttpPort(), gateways, List.of());
+                d.denoiserGrpcPort(), d.denoiserHttpPort(), gateways, List.of(), d.evaluatorHttpPort(), evaluatorProperties());
         out.println("starting medv (logs in " + s.runDir().resolve("logs") + ") ...");
         out.flush();
         LocalStack stack = new LocalStack(s);
@@ -63,6 +75,7 @@ final class UpCommand implements Callable<Integer> {
             out.println("  web page   http://localhost:" + (s.gatewayHttpPort() + 10 * g) + "/");
             out.println("  gRPC       localhost:" + (s.gatewayGrpcPort() + 10 * g) + "  (medv.v1.Assistant/Ask)");
         }
+        out.println("  evaluator  http://localhost:" + s.evaluatorHttpPort() + "/runs");
         out.println("  Kafka      " + stack.bootstrapServers() + "  (topics medv.denoise.steps, medv.answers)");
         out.println("  model      " + modelDir);
         out.println("Try: ./medv ask --image testdata/golden/tiny-llada-medv/image0.png \"Is there a lesion?\"");

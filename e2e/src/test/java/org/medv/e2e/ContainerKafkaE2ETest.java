@@ -31,7 +31,7 @@ class ContainerKafkaE2ETest {
         Path run = Files.createDirectories(Stack.repoRoot().resolve("e2e/target/container-stack"));
         Path model = DemoModel.write(run.resolve("model"), 5);
         LocalStack.Settings s = new LocalStack.Settings(Stack.repoRoot(), model, run, KAFKA.getBootstrapServers(), 0,
-                29000, 28080, 29101, 28101, 29102, 28102, 1, List.of());
+                29000, 28080, 29101, 28101, 29102, 28102, 1, List.of(), 0, List.of());
         try (LocalStack stack = new LocalStack(s).start()) {
             ManagedChannel ch = ManagedChannelBuilder.forAddress("localhost", 29000).usePlaintext().build();
             try {

@@ -22,14 +22,18 @@ final class Stack {
 
     private static Stack instance;
 
+    static final int EVALUATOR_HTTP = 18103;
+
     final EmbeddedKafka kafka;
     final LocalStack services;
     final Path modelDir;
+    final FakeJudge judge;
 
-    private Stack(EmbeddedKafka kafka, LocalStack services, Path modelDir) {
+    private Stack(EmbeddedKafka kafka, LocalStack services, Path modelDir, FakeJudge judge) {
         this.kafka = kafka;
         this.services = services;
         this.modelDir = modelDir;
+        this.judge = judge;
     }
 
     static synchronized Stack get() {
@@ -45,13 +49,15 @@ final class Stack {
             Path run = Files.createDirectories(root.resolve("e2e/target/stack"));
             Path model = DemoModel.write(run.resolve("model"), 3);
             EmbeddedKafka kafka = EmbeddedKafka.start();
+            FakeJudge judge = new FakeJudge();
             kafka.createTopics(3, "medv.denoise.steps", "medv.answers");
             LocalStack.Settings s = new LocalStack.Settings(root, model, run, kafka.bootstrapServers(), 0,
                     GATEWAY_GRPC, GATEWAY_HTTP, 19101, 18101, 19102, 18102, 2,
                     List.of("-Dmedv.vision.max-image-bytes=" + MAX_IMAGE_BYTES,
-                            "-Dmedv.denoiser.queue-capacity=" + QUEUE));
+                            "-Dmedv.denoiser.queue-capacity=" + QUEUE), EVALUATOR_HTTP,
+                    List.of("-Dmedv.evaluator.judge.base-url=" + judge.baseUrl()));
             LocalStack services = new LocalStack(s).start();
-            return new Stack(kafka, services, model);
+            return new Stack(kafka, services, model, judge);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -69,6 +75,7 @@ final class Stack {
     void close() {
         services.close();
         kafka.close();
+        judge.close();
     }
 
     static synchronized void closeIfStarted() {

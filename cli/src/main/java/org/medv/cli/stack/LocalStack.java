@@ -16,14 +16,17 @@ public final class LocalStack implements AutoCloseable {
     /**
      * @param kafkaBootstrap an existing cluster, or null to start a local broker on {@code kafkaPort}
      * @param gateways       how many gateway replicas (the n-th gets ports 9000+10n / 8080+10n)
+     * @param evaluatorHttpPort the evaluator-service's HTTP port, 0 to run without it
+     * @param evaluatorProperties -D settings for the evaluator only (judge endpoint, ...)
      */
     public record Settings(Path repoRoot, Path modelDir, Path runDir, String kafkaBootstrap, int kafkaPort,
                            int gatewayGrpcPort, int gatewayHttpPort, int visionGrpcPort, int visionHttpPort,
-                           int denoiserGrpcPort, int denoiserHttpPort, int gateways, List<String> extraProperties) {
+                           int denoiserGrpcPort, int denoiserHttpPort, int gateways, List<String> extraProperties,
+                           int evaluatorHttpPort, List<String> evaluatorProperties) {
 
         public static Settings defaults(Path repoRoot, Path modelDir) {
             return new Settings(repoRoot, modelDir, repoRoot.resolve(".run"), null, 9092, 9000, 8080, 9101, 8101,
-                    9102, 8102, 1, List.of());
+                    9102, 8102, 1, List.of(), 8103, List.of());
         }
     }
 
@@ -68,9 +71,15 @@ public final class LocalStack implements AutoCloseable {
                                 "-Dquarkus.grpc.clients.denoiser.port=" + settings.denoiserGrpcPort(),
                                 "-Dmedv.gateway.instance-id=gateway-" + g)));
             }
+            ManagedProcess evaluator = settings.evaluatorHttpPort() > 0
+                    ? service("evaluator-service", 0, settings.evaluatorHttpPort(), settings.evaluatorProperties())
+                    : null;
             Duration ready = Duration.ofMinutes(3);
             vision.awaitHttpOk("http://localhost:" + settings.visionHttpPort() + "/q/health/ready", ready);
             denoiser.awaitHttpOk("http://localhost:" + settings.denoiserHttpPort() + "/q/health/ready", ready);
+            if (evaluator != null) {
+                evaluator.awaitHttpOk("http://localhost:" + settings.evaluatorHttpPort() + "/q/health/ready", ready);
+            }
             for (int g = 0; g < gws.size(); g++) {
                 gws.get(g).awaitHttpOk("http://localhost:" + (settings.gatewayHttpPort() + 10 * g)
                         + "/q/health/ready", ready);
@@ -83,7 +92,9 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private ManagedProcess service(String module, int grpcPort, int httpPort, List<String> extra) {
-        requireFree(grpcPort, module + " gRPC");
+        if (grpcPort > 0) {
+            requireFree(grpcPort, module + " gRPC");
+        }
         requireFree(httpPort, module + " HTTP");
         Path jar = settings.repoRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
@@ -94,8 +105,10 @@ public final class LocalStack implements AutoCloseable {
                 "-DDJL_CACHE_DIR=" + settings.repoRoot().resolve(".cache/djl"),
                 "-Dmedv.model.dir=" + settings.modelDir().toAbsolutePath(),
                 "-Dkafka.bootstrap.servers=" + bootstrap,
-                "-Dquarkus.grpc.server.port=" + grpcPort,
                 "-Dquarkus.http.port=" + httpPort));
+        if (grpcPort > 0) {
+            cmd.add("-Dquarkus.grpc.server.port=" + grpcPort);
+        }
         cmd.addAll(extra);
         cmd.addAll(settings.extraProperties());
         cmd.add("-jar");
