@@ -1,0 +1,129 @@
+package org.medv.eval.judge;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An OpenAI-compatible {@code /v1/chat/completions} endpoint on loopback that replies from a script (then with the
+ * fallback reply), records every request and the peak number of requests in flight.
+ */
+final class FakeJudgeServer implements AutoCloseable {
+    record Reply(int status, Map<String, String> headers, String body, long holdMs) {
+        static Reply completion(String content) {
+            return completion(content, 0);
+        }
+
+        static Reply completion(String content, long holdMs) {
+            JsonObject message = new JsonObject();
+            message.addProperty("role", "assistant");
+            message.addProperty("content", content);
+            JsonObject choice = new JsonObject();
+            choice.addProperty("index", 0);
+            choice.add("message", message);
+            choice.addProperty("finish_reason", "stop");
+            JsonObject body = new JsonObject();
+            body.addProperty("id", "chatcmpl-test");
+            body.addProperty("object", "chat.completion");
+            com.google.gson.JsonArray choices = new com.google.gson.JsonArray();
+            choices.add(choice);
+            body.add("choices", choices);
+            return new Reply(200, Map.of("Content-Type", "application/json"), body.toString(), holdMs);
+        }
+
+        static Reply status(int status, String body, Map<String, String> headers) {
+            return new Reply(status, headers, body, 0);
+        }
+    }
+
+    record Received(JsonObject body, String authorization, String path, long atNanos) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger maxInFlight = new AtomicInteger();
+    private volatile Reply fallback = Reply.completion("8 7\nBoth answers are fine.");
+
+    FakeJudgeServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/v1/chat/completions", this::handle);
+        server.setExecutor(executor);
+        server.start();
+    }
+
+    String baseUrl() {
+        return "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + "/v1";
+    }
+
+    FakeJudgeServer then(Reply reply) {
+        script.add(reply);
+        return this;
+    }
+
+    FakeJudgeServer otherwise(Reply reply) {
+        fallback = reply;
+        return this;
+    }
+
+    List<Received> received() {
+        return received;
+    }
+
+    int maxInFlight() {
+        return maxInFlight.get();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        int now = inFlight.incrementAndGet();
+        maxInFlight.accumulateAndGet(now, Math::max);
+        try (exchange) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            received.add(new Received(JsonParser.parseString(body).getAsJsonObject(),
+                    exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestURI().getPath(),
+                    System.nanoTime()));
+            Reply reply = script.poll();
+            if (reply == null) {
+                reply = fallback;
+            }
+            if (reply.holdMs() > 0) {
+                Thread.sleep(reply.holdMs());
+            }
+            reply.headers().forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
+            byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(reply.status(), bytes.length == 0 ? -1 : bytes.length);
+            if (bytes.length > 0) {
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(bytes);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}
