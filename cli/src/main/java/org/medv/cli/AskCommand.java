@@ -54,7 +54,7 @@ final class AskCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        AskRequest.Builder req = AskRequest.newBuilder().setQuestion(question).setOptions(options());
+        AskRequest.Builder req = AskRequest.newBuilder().setQuestion(question).setOptions(toProto(flags));
         if (image != null) {
             if (!Files.isRegularFile(image)) {
                 throw new InvalidRequestException("image", "image file " + image + " does not exist");
@@ -98,7 +98,8 @@ final class AskCommand implements Callable<Integer> {
         }
     }
 
-    private GenerationOptions options() {
+    /** The CLI's generation flags as proto options (shared by ask, eval run and eval sweep). */
+    static GenerationOptions toProto(GenerationFlags flags) {
         GenerationOptions.Builder o = GenerationOptions.newBuilder().setGenLength(flags.genLength)
                 .setBlockLength(flags.blockLength).setSteps(flags.steps).setTemperature(flags.temperature)
                 .setSeed(flags.seed).setCfgScale(flags.cfgScale)
