@@ -35,7 +35,7 @@ public class ReportResource {
     @Path("/{run}/report")
     @Produces(MediaType.APPLICATION_JSON)
     public String report(@PathParam("run") String run) {
-        return ScoreCodec.GSON.toJson(report0(run));
+        return report0(run).toJson();
     }
 
     @GET
