@@ -54,7 +54,7 @@ final class Stack {
             LocalStack.Settings s = new LocalStack.Settings(root, model, run, kafka.bootstrapServers(), 0,
                     GATEWAY_GRPC, GATEWAY_HTTP, 19101, 18101, 19102, 18102, 2,
                     List.of("-Dmedv.vision.max-image-bytes=" + MAX_IMAGE_BYTES,
-                            "-Dmedv.denoiser.queue-capacity=" + QUEUE), 0 /* evaluator: not yet in the reactor */,
+                            "-Dmedv.denoiser.queue-capacity=" + QUEUE), EVALUATOR_HTTP,
                     List.of("-Dmedv.evaluator.judge.base-url=" + judge.baseUrl()));
             LocalStack services = new LocalStack(s).start();
             return new Stack(kafka, services, model, judge);

@@ -26,7 +26,7 @@ public final class LocalStack implements AutoCloseable {
 
         public static Settings defaults(Path repoRoot, Path modelDir) {
             return new Settings(repoRoot, modelDir, repoRoot.resolve(".run"), null, 9092, 9000, 8080, 9101, 8101,
-                    9102, 8102, 1, List.of(), 0 /* evaluator: not yet in the reactor */, List.of());
+                    9102, 8102, 1, List.of(), 8103, List.of());
         }
     }
 
