@@ -31,33 +31,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class EvaluationE2ETest {
     private static final String EVALUATOR = "http://localhost:" + Stack.EVALUATOR_HTTP;
+    private static final String[][] ITEMS = {
+        {"1", "CLOSED", "Is there a lesion in the left lung?", "yes"},
+        {"2", "CLOSED", "Is the heart enlarged?", "no"},
+        {"3", "OPEN", "Which side is the lesion on?", "left"},
+        {"4", "OPEN", "What modality is this?", "ct scan"}};
 
     @Test
     void vqaDatasetThroughTheServicesAndTheEvaluator() throws Exception {
         Stack.get();
         Path dir = Files.createDirectories(Stack.repoRoot().resolve("e2e/target/eval-vqa"));
-        Files.createDirectories(dir.resolve("images"));
-        String[][] items = {
-            {"1", "CLOSED", "Is there a lesion in the left lung?", "yes"},
-            {"2", "CLOSED", "Is the heart enlarged?", "no"},
-            {"3", "OPEN", "Which side is the lesion on?", "left"},
-            {"4", "OPEN", "What modality is this?", "ct scan"}};
-        JsonArray test = new JsonArray();
-        for (String[] it : items) {
-            Files.write(dir.resolve("images/img" + it[0] + ".png"), Clients.png(40, 40, Integer.parseInt(it[0])));
-            JsonObject q = new JsonObject();
-            q.addProperty("id", Integer.parseInt(it[0]));
-            q.addProperty("image", "img" + it[0] + ".png");
-            q.addProperty("answer_type", it[1]);
-            JsonArray conv = new JsonArray();
-            conv.add(turn("human", "<image>\n" + it[2]));
-            conv.add(turn("gpt", it[3]));
-            // the misspelt key some LLaVA-Med files use
-            q.add(it[0].equals("2") ? "conversatons" : "conversations", conv);
-            test.add(q);
-        }
-        Files.writeString(dir.resolve("test.json"), test.toString());
-
+        writeVqa(dir);
         String out = medv("eval", "run", "--dataset", "vqa-rad", "--data", dir.toString(), "--run-id", "e2e-vqa",
                 "--port", Integer.toString(Stack.grpc(0)), "--evaluator", EVALUATOR, "--gen-length", "8",
                 "--block-length", "8", "--steps", "8");
@@ -69,7 +53,7 @@ class EvaluationE2ETest {
         List<VqaScore> open = new ArrayList<>();
         for (String line : get("/runs/e2e-vqa/results.jsonl").split("\n")) {
             JsonObject r = JsonParser.parseString(line).getAsJsonObject();
-            String[] item = items[Integer.parseInt(r.get("questionId").getAsString()) - 1];
+            String[] item = ITEMS[Integer.parseInt(r.get("questionId").getAsString()) - 1];
             AnswerType type = AnswerType.valueOf(item[1]);
             VqaScore s = VqaMetrics.score(type, r.get("prediction").getAsString(), item[3], ClosedRule.SUBSTRING);
             (type == AnswerType.CLOSED ? closed : open).add(s);
@@ -131,6 +115,41 @@ class EvaluationE2ETest {
         JsonObject report = JsonParser.parseString(get("/runs/e2e-qa50/report")).getAsJsonObject();
         assertEquals(expected, report.getAsJsonObject("judge").getAsJsonObject("all").get("relative").getAsDouble(),
                 1e-9);
+    }
+
+    /** A LLaVA-Med-format VQA test set of four questions with generated scans. */
+    private static void writeVqa(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("images"));
+        JsonArray test = new JsonArray();
+        for (String[] it : ITEMS) {
+            Files.write(dir.resolve("images/img" + it[0] + ".png"), Clients.png(40, 40, Integer.parseInt(it[0])));
+            JsonObject q = new JsonObject();
+            q.addProperty("id", Integer.parseInt(it[0]));
+            q.addProperty("image", "img" + it[0] + ".png");
+            q.addProperty("answer_type", it[1]);
+            JsonArray conv = new JsonArray();
+            conv.add(turn("human", "<image>\n" + it[2]));
+            conv.add(turn("gpt", it[3]));
+            // the misspelt key some LLaVA-Med files use
+            q.add(it[0].equals("2") ? "conversatons" : "conversations", conv);
+            test.add(q);
+        }
+        Files.writeString(dir.resolve("test.json"), test.toString());
+
+    }
+
+    @Test
+    void sweepOverGenerationSettings() throws Exception {
+        Stack.get();
+        Path dir = Files.createDirectories(Stack.repoRoot().resolve("e2e/target/eval-sweep"));
+        writeVqa(dir);
+        Path outDir = Stack.repoRoot().resolve("e2e/target/sweep-out");
+        String out = medv("eval", "sweep", "--dataset", "vqa-rad", "--data", dir.toString(), "--grid", "gen=8,16",
+                "block=8", "steps=gen", "--run-prefix", "e2e-sweep", "--out", outDir.toString(), "--port",
+                Integer.toString(Stack.grpc(0)), "--evaluator", EVALUATOR);
+        assertTrue(out.contains("| 8 ") && out.contains("| 16 "), out);
+        var png = javax.imageio.ImageIO.read(outDir.resolve("e2e-sweep-sweep.png").toFile());
+        assertTrue(png.getWidth() > 0, "the sweep plot is a PNG");
     }
 
     private static JsonObject turn(String from, String value) {

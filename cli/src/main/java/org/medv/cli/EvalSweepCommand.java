@@ -1,0 +1,166 @@
+package org.medv.cli;
+
+import org.medv.eval.report.Charts;
+import org.medv.eval.report.RunReport;
+import org.medv.eval.report.SweepRow;
+import org.medv.eval.report.SweepTable;
+import org.medv.eval.vqa.VqaSummary;
+import org.medv.model.InvalidRequestException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code medv eval sweep}: one benchmark over a grid of generation settings (the paper's Table 5): a table of score,
+ * time per answer and repetition per setting, and a PNG plot. The score is the overall relative judge score for the
+ * conversation benchmark and, for VQA sets, the mean of closed accuracy and open recall.
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true,
+        description = "Run a benchmark over a grid of gen_length / block_length / steps settings.")
+final class EvalSweepCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dataset", required = true, description = "vqa-rad, slake, pathvqa or qa50")
+    String dataset;
+
+    @Option(names = "--data", required = true, paramLabel = "DIR")
+    Path data;
+
+    @Option(names = "--grid", arity = "1..*", required = true, paramLabel = "KEY=V1,V2",
+            description = "gen=64,128,256 block=32,64 steps=64,128 (steps=gen: as many steps as tokens)")
+    List<String> grid;
+
+    @Option(names = "--limit", description = "only the first N questions")
+    int limit = Integer.MAX_VALUE;
+
+    @Option(names = "--run-prefix", description = "run ids are PREFIX-gGbBsS (default: the dataset)")
+    String prefix;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "where the table and plot go (default .run/sweeps)")
+    Path out;
+
+    @Option(names = "--port", description = "gateway gRPC port (default ${DEFAULT-VALUE})")
+    int port = 9000;
+
+    @Option(names = "--evaluator", description = "evaluator URL (default ${DEFAULT-VALUE})")
+    String evaluator = "http://localhost:8103";
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, List<String>> axes = parseGrid();
+        String base = prefix != null ? prefix : dataset;
+        List<SweepRow> rows = new ArrayList<>();
+        PrintWriter err = spec.commandLine().getErr();
+        for (String g : axes.get("gen")) {
+            for (String b : axes.get("block")) {
+                for (String st : axes.get("steps")) {
+                    int gen = Integer.parseInt(g);
+                    int block = Integer.parseInt(b);
+                    int steps = st.equals("gen") ? gen : Integer.parseInt(st);
+                    if (block > gen || gen % block != 0 || steps % (gen / block) != 0) {
+                        err.printf("skipping gen=%d block=%d steps=%d (invalid combination)%n", gen, block, steps);
+                        continue;
+                    }
+                    String run = base + "-g" + gen + "b" + block + "s" + steps;
+                    err.printf("%s: gen=%d block=%d steps=%d%n", run, gen, block, steps);
+                    err.flush();
+                    runOne(run, gen, block, steps);
+                    RunReport report = RunReport.fromJson(get("/runs/" + run + "/report"));
+                    rows.add(SweepRow.fromReport(report, score(report)));
+                }
+            }
+        }
+        String table = SweepTable.render(rows);
+        Path dir = out != null ? out : Launcher.repoRoot().resolve(".run/sweeps");
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(base + "-sweep.md"), table);
+        Files.write(dir.resolve(base + "-sweep.png"), Charts.sweepPng(rows));
+        PrintWriter o = spec.commandLine().getOut();
+        o.println(table);
+        o.println("table and plot: " + dir.resolve(base + "-sweep.md") + ", " + dir.resolve(base + "-sweep.png"));
+        o.flush();
+        return 0;
+    }
+
+    private void runOne(String run, int gen, int block, int steps) {
+        StringWriter o = new StringWriter();
+        CommandLine cl = new CommandLine(new EvalRunCommand());
+        cl.setOut(new PrintWriter(o));
+        cl.setErr(spec.commandLine().getErr());
+        List<String> args = new ArrayList<>(List.of("--dataset", dataset, "--data", data.toString(), "--run-id", run,
+                "--port", Integer.toString(port), "--evaluator", evaluator, "--gen-length", Integer.toString(gen),
+                "--block-length", Integer.toString(block), "--steps", Integer.toString(steps)));
+        if (limit != Integer.MAX_VALUE) {
+            args.addAll(List.of("--limit", Integer.toString(limit)));
+        }
+        cl.setExecutionExceptionHandler((ex, c, p) -> {
+            throw ex;
+        });
+        int code = cl.execute(args.toArray(String[]::new));
+        if (code != 0) {
+            throw new IllegalStateException("run " + run + " failed with exit code " + code);
+        }
+    }
+
+    private double score(RunReport r) {
+        if (r.judge() != null && r.judge().all() != null) {
+            return r.judge().all().relative();
+        }
+        VqaSummary v = r.vqa().get(dataset);
+        if (v == null) {
+            throw new IllegalStateException("run " + r.runId() + " has no scores for dataset " + dataset);
+        }
+        if (v.closedN() > 0 && v.openN() > 0) {
+            return (v.closedAccuracy() + v.openRecall()) / 2;
+        }
+        return v.closedN() > 0 ? v.closedAccuracy() : v.openRecall();
+    }
+
+    private Map<String, List<String>> parseGrid() {
+        Map<String, List<String>> axes = new LinkedHashMap<>();
+        for (String g : grid) {
+            String[] kv = g.split("=", 2);
+            if (kv.length != 2 || !List.of("gen", "block", "steps").contains(kv[0])) {
+                throw new InvalidRequestException("grid", "--grid takes gen=..., block=..., steps=..., got " + g);
+            }
+            List<String> values = List.of(kv[1].split(","));
+            for (String v : values) {
+                if (!v.equals("gen") && !v.matches("\\d+")) {
+                    throw new InvalidRequestException("grid", "--grid " + kv[0] + " values must be integers, got " + v);
+                }
+            }
+            axes.put(kv[0], values);
+        }
+        axes.putIfAbsent("steps", List.of("gen"));
+        if (!axes.containsKey("gen") || !axes.containsKey("block")) {
+            throw new InvalidRequestException("grid", "--grid needs gen=... and block=...");
+        }
+        return axes;
+    }
+
+    private String get(String path) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(evaluator + path))
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET " + evaluator + path + ": HTTP " + r.statusCode());
+        }
+        return r.body();
+    }
+}
