@@ -55,7 +55,7 @@ final class AnswerScorer {
     private static QuestionResult failed(AnswerRecord a, Throwable t) {
         Map<String, String> l = a.getMetadata().getLabelsMap();
         return new QuestionResult(l.get(Labels.RUN_ID), l.getOrDefault(Labels.DATASET, "unknown"),
-                l.get(Labels.QUESTION_ID), l.getOrDefault(Labels.SETTINGS, ""), a.getText(),
+                l.get(Labels.QUESTION_ID), settings(l), a.getText(),
                 l.get(Labels.GROUND_TRUTH), null, null, null, null, null, "scoring failed: " + rootMessage(t));
     }
 
@@ -74,7 +74,7 @@ final class AnswerScorer {
         String run = l.get(Labels.RUN_ID);
         String qid = l.get(Labels.QUESTION_ID);
         String dataset = l.getOrDefault(Labels.DATASET, "unknown");
-        String settings = l.getOrDefault(Labels.SETTINGS, "");
+        String settings = settings(l);
         if (l.containsKey(Labels.GPT4_ANSWER)) {
             ConversationItem item = new ConversationItem(qid, "", l.getOrDefault(Labels.QUESTION, ""),
                     l.get(Labels.GPT4_ANSWER), l.getOrDefault(Labels.FIG_CAPTION, ""),
@@ -92,6 +92,12 @@ final class AnswerScorer {
         }
         return CompletableFuture.completedFuture(new QuestionResult(run, dataset, qid, settings, text, gt, vqa, null,
                 null, null, stats, error));
+    }
+
+    /** The run's generation settings label; null when absent, so a report of a run without one names none. */
+    private static String settings(Map<String, String> labels) {
+        String s = labels.get(Labels.SETTINGS);
+        return s == null || s.isBlank() ? null : s;
     }
 
     private static int words(String text) {

@@ -1,5 +1,6 @@
 package org.medv.evaluator;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -99,6 +100,7 @@ public class EvaluatorLoop {
         AnswerScorer scorer = scorers.create();
         Counter scored = registry.counter("medv.evaluator.scored");
         Counter skipped = registry.counter("medv.evaluator.unlabelled");
+        Counter unreadable = registry.counter("medv.evaluator.unreadable");
         try (KafkaProducer<String, byte[]> producer = producer()) {
             provisionScoresTopic();
             rebuild();
@@ -113,8 +115,10 @@ public class EvaluatorLoop {
                     }
                     List<CompletableFuture<QuestionResult>> results = new ArrayList<>();
                     for (ConsumerRecord<String, byte[]> r : records) {
-                        AnswerRecord answer = AnswerRecord.parseFrom(r.value());
-                        if (AnswerScorer.labelled(answer)) {
+                        AnswerRecord answer = parse(r);
+                        if (answer == null) {
+                            unreadable.increment();
+                        } else if (AnswerScorer.labelled(answer)) {
                             results.add(scorer.scoreSafely(answer));
                         } else {
                             skipped.increment();
@@ -146,12 +150,33 @@ public class EvaluatorLoop {
         }
     }
 
-    /** Reads {@code medv.scores} from the beginning to its current end into the store. */
+    /**
+     * An answer record, or null for one that is not (a tombstone, or bytes that are not an AnswerRecord): such a
+     * record can never be scored, so it is skipped rather than retried forever.
+     */
+    private static AnswerRecord parse(ConsumerRecord<String, byte[]> r) {
+        if (r.value() == null) {
+            LOG.warnf("skipping an empty record at %s-%d@%d", r.topic(), r.partition(), r.offset());
+            return null;
+        }
+        try {
+            return AnswerRecord.parseFrom(r.value());
+        } catch (InvalidProtocolBufferException e) {
+            LOG.warnf("skipping a record at %s-%d@%d that is not an AnswerRecord: %s", r.topic(), r.partition(),
+                    r.offset(), e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Reads {@code medv.scores} from the beginning to its current end into the store, as compaction would leave it:
+     * the last value per key wins and a tombstone removes the key. A value that is not a score is skipped.
+     */
     private void rebuild() {
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        int n = 0;
+        Map<String, QuestionResult> latest = new HashMap<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> parts = c.partitionsFor(config.scoresTopic(), Duration.ofSeconds(60)).stream()
@@ -161,14 +186,34 @@ public class EvaluatorLoop {
             Map<TopicPartition, Long> end = c.endOffsets(parts);
             while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    if (r.value() != null) {
-                        store.put(ScoreCodec.decode(r.value()));
-                        n++;
+                    if (r.value() == null) {
+                        latest.remove(r.key());
+                        continue;
+                    }
+                    QuestionResult q = decodeScore(r);
+                    if (q != null) {
+                        latest.put(r.key(), q);
                     }
                 }
             }
         }
-        LOG.infof("rebuilt %d scores of %d runs from %s", n, store.runs().size(), config.scoresTopic());
+        latest.values().forEach(store::put);
+        LOG.infof("rebuilt %d scores of %d runs from %s", latest.size(), store.runs().size(), config.scoresTopic());
+    }
+
+    private static QuestionResult decodeScore(ConsumerRecord<String, byte[]> r) {
+        try {
+            QuestionResult q = ScoreCodec.decode(r.value());
+            if (q != null && q.runId() != null && q.questionId() != null) {
+                return q;
+            }
+            LOG.warnf("skipping a score without run or question id at %s-%d@%d", r.topic(), r.partition(),
+                    r.offset());
+        } catch (RuntimeException e) {
+            LOG.warnf("skipping a record at %s-%d@%d that is not a score: %s", r.topic(), r.partition(), r.offset(),
+                    e.getMessage());
+        }
+        return null;
     }
 
     private void provisionScoresTopic() throws InterruptedException {
