@@ -1,0 +1,161 @@
+package org.medv.data;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import org.medv.data.SyntheticDataset.Item;
+import org.medv.data.SyntheticDataset.Settings;
+import org.medv.eval.AnswerType;
+
+import java.util.List;
+import java.util.Locale;
+
+/** The text files of the synthetic dataset: train.json, test.json, metadata.json and README.md. */
+final class DatasetFiles {
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+    private static final String IMAGE_TOKEN = "<image>\n";
+    static final String SIDE_CONVENTION = "left and right are the patient's sides (radiological convention): the "
+            + "patient's left is the image's right half, x >= width / 2; upper and lower are halves of the image";
+
+    private DatasetFiles() {
+    }
+
+    /** LLaVA instruction format: the image token before the first question only, then human/gpt turns. */
+    static String trainJson(List<Item> items) {
+        JsonArray root = new JsonArray();
+        for (Item item : items) {
+            JsonArray turns = new JsonArray();
+            boolean first = true;
+            for (Question q : item.questions()) {
+                turns.add(turn("human", (first ? IMAGE_TOKEN : "") + q.text()));
+                turns.add(turn("gpt", q.answer()));
+                first = false;
+            }
+            JsonObject o = new JsonObject();
+            o.addProperty("id", item.id());
+            o.addProperty("image", item.scan().image());
+            o.add("conversations", turns);
+            root.add(o);
+        }
+        return GSON.toJson(root) + "\n";
+    }
+
+    /** LLaVA-Med test format (reference notes §6.3): one question per entry, ids {@code <image stem>_q<k>}. */
+    static String testJson(List<Item> items) {
+        JsonArray root = new JsonArray();
+        for (Item item : items) {
+            for (int k = 0; k < item.questions().size(); k++) {
+                Question q = item.questions().get(k);
+                JsonArray turns = new JsonArray();
+                turns.add(turn("human", IMAGE_TOKEN + q.text()));
+                turns.add(turn("gpt", q.answer()));
+                JsonObject o = new JsonObject();
+                o.addProperty("id", item.id() + "_q" + k);
+                o.addProperty("image", item.scan().image());
+                o.addProperty("answer_type", q.type().name());
+                o.addProperty("question_kind", q.kind());
+                o.add("conversations", turns);
+                root.add(o);
+            }
+        }
+        return GSON.toJson(root) + "\n";
+    }
+
+    private static JsonObject turn(String from, String value) {
+        JsonObject t = new JsonObject();
+        t.addProperty("from", from);
+        t.addProperty("value", value);
+        return t;
+    }
+
+    /** Settings, conventions and every scan's findings (pixel geometry included). */
+    static String metadataJson(Settings s, List<Item> train, List<Item> test) {
+        JsonObject root = new JsonObject();
+        root.addProperty("generator", SyntheticDataset.GENERATOR);
+        root.addProperty("seed", s.seed());
+        root.addProperty("image_size", s.imageSize());
+        root.addProperty("train_images", s.trainImages());
+        root.addProperty("test_images", s.testImages());
+        root.addProperty("lesions_per_image", "0.." + SyntheticScans.MAX_LESIONS
+                + " uniform, at most one per image quadrant");
+        JsonObject perImage = new JsonObject();
+        perImage.addProperty("closed_yes", QuestionGenerator.CLOSED_YES);
+        perImage.addProperty("closed_no", QuestionGenerator.CLOSED_NO);
+        perImage.addProperty("open", QuestionGenerator.OPEN);
+        root.add("questions_per_image", perImage);
+        root.addProperty("side_convention", SIDE_CONVENTION);
+        JsonArray modalities = new JsonArray();
+        for (Modality m : Modality.values()) {
+            modalities.add(m.answer());
+        }
+        root.add("modalities", modalities);
+        JsonArray images = new JsonArray();
+        for (List<Item> split : List.of(train, test)) {
+            for (Item item : split) {
+                images.add(scanJson(item));
+            }
+        }
+        root.add("images", images);
+        return GSON.toJson(root) + "\n";
+    }
+
+    private static JsonObject scanJson(Item item) {
+        Scan scan = item.scan();
+        JsonObject o = new JsonObject();
+        o.addProperty("image", scan.image());
+        o.addProperty("split", item.split().prefix());
+        o.addProperty("modality", scan.modality().answer());
+        JsonArray lesions = new JsonArray();
+        for (Lesion l : scan.lesions()) {
+            JsonObject j = new JsonObject();
+            j.addProperty("side", l.side().word());
+            j.addProperty("level", l.level().word());
+            j.addProperty("size", l.size().word());
+            j.addProperty("contrast", l.contrast().word());
+            j.addProperty("x", round(l.x()));
+            j.addProperty("y", round(l.y()));
+            j.addProperty("radius", round(l.radius()));
+            lesions.add(j);
+        }
+        o.add("lesions", lesions);
+        return o;
+    }
+
+    /** Two decimals are plenty for pixel geometry and keep the file readable. */
+    private static double round(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+
+    static String readme(Settings s, List<Item> train, List<Item> test) {
+        int testQuestions = test.stream().mapToInt(i -> i.questions().size()).sum();
+        long closed = test.stream().flatMap(i -> i.questions().stream())
+                .filter(q -> q.type() == AnswerType.CLOSED).count();
+        return String.format(Locale.ROOT, """
+                # medv synthetic scans (%s)
+
+                Written by `medv data synth --train %d --test %d --seed %d` (image size %d). Synthetic scan-like
+                images with known findings, for training and evaluating a small model offline; not medical data.
+
+                | file | content |
+                |---|---|
+                | `images/` | %d-pixel square grayscale PNGs, `train_NNNNN.png` and `test_NNNNN.png` |
+                | `train.json` | LLaVA instruction format: %d entries, one per image, %d question turns each |
+                | `test.json` | LLaVA-Med test format: %d entries (%d CLOSED, %d OPEN), one question per entry |
+                | `metadata.json` | generator settings and every image's findings (side, level, size, contrast, pixels) |
+
+                Looks: CT (round body, dark lungs), X-ray (bright soft tissue, tall dark lungs), MRI (skull ring,
+                folded brain texture). Each image has 0 to %d lesions (bright or dark blobs, small or large), at most
+                one per quadrant.
+
+                Convention: %s.
+
+                Questions per image: %d closed answered yes, %d closed answered no, %d open (side: left, right, both,
+                none; count: a digit; modality: ct, x-ray, mri; size: small, large; level: upper, lower; contrast:
+                bright, dark). Every answer is computed from the findings in `metadata.json`.
+                """, SyntheticDataset.GENERATOR, s.trainImages(), s.testImages(), s.seed(), s.imageSize(),
+                s.imageSize(), train.size(), QuestionGenerator.PER_SCAN, testQuestions, closed,
+                testQuestions - closed, SyntheticScans.MAX_LESIONS, SIDE_CONVENTION, QuestionGenerator.CLOSED_YES,
+                QuestionGenerator.CLOSED_NO, QuestionGenerator.OPEN);
+    }
+}
