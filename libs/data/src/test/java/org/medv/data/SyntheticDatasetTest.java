@@ -1,0 +1,203 @@
+package org.medv.data;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.medv.eval.AnswerType;
+import org.medv.eval.VqaItem;
+import org.medv.eval.io.VqaTestReader;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SyntheticDatasetTest {
+    private static final int TRAIN = 40;
+    private static final int TEST = 30;
+    private static final long SEED = 42;
+
+    @TempDir
+    static Path tmp;
+    static Path dir;
+    static SyntheticDataset.Summary summary;
+
+    @BeforeAll
+    static void writeOnce() {
+        dir = tmp.resolve("a");
+        summary = SyntheticDataset.write(dir, TRAIN, TEST, SEED);
+    }
+
+    @Test
+    void sameSeedWritesTheSameBytesAndAnotherSeedDoesNot() throws IOException {
+        Path again = tmp.resolve("b");
+        SyntheticDataset.write(again, TRAIN, TEST, SEED);
+        List<Path> files = files(dir);
+        assertEquals(files, files(again));
+        assertEquals(TRAIN + TEST + 4, files.size());
+        for (Path f : files) {
+            assertArrayEquals(Files.readAllBytes(dir.resolve(f)), Files.readAllBytes(again.resolve(f)), f.toString());
+        }
+        Path other = tmp.resolve("c");
+        SyntheticDataset.write(other, TRAIN, TEST, SEED + 1);
+        assertFalse(Files.readString(dir.resolve("test.json")).equals(Files.readString(other.resolve("test.json"))));
+    }
+
+    @Test
+    void countsPerSplit() throws IOException {
+        JsonArray train = json("train.json").getAsJsonArray();
+        List<VqaItem> test = VqaTestReader.read(dir.resolve("test.json"));
+        assertEquals(TRAIN, train.size());
+        assertEquals(TEST * QuestionGenerator.PER_SCAN, test.size());
+        assertEquals(new SyntheticDataset.Summary(dir, TRAIN, TEST, TRAIN * QuestionGenerator.PER_SCAN,
+                TEST * (QuestionGenerator.CLOSED_YES + QuestionGenerator.CLOSED_NO), TEST * QuestionGenerator.OPEN),
+                summary);
+        try (Stream<Path> images = Files.list(dir.resolve("images"))) {
+            assertEquals(TRAIN + TEST, images.count());
+        }
+        assertEquals(TRAIN + TEST, json("metadata.json").getAsJsonObject().getAsJsonArray("images").size());
+    }
+
+    @Test
+    void testJsonIsReadableWithBothAnswerTypesAndExistingImages() {
+        List<VqaItem> items = VqaTestReader.read(dir.resolve("test.json"));
+        assertTrue(items.stream().anyMatch(i -> i.answerType() == AnswerType.CLOSED));
+        assertTrue(items.stream().anyMatch(i -> i.answerType() == AnswerType.OPEN));
+        for (VqaItem i : items) {
+            assertTrue(Files.isRegularFile(dir.resolve("images").resolve(i.image())), i.image());
+            assertFalse(i.question().contains("<image>"), i.question());
+            assertEquals(i.answerType() == AnswerType.CLOSED, Set.of("yes", "no").contains(i.answer()), i.id());
+        }
+    }
+
+    @Test
+    void trainJsonHasAlternatingTurnsWithOneImageToken() {
+        for (JsonElement e : json("train.json").getAsJsonArray()) {
+            JsonObject o = e.getAsJsonObject();
+            assertTrue(o.get("id").getAsString().startsWith("train_"));
+            assertTrue(Files.isRegularFile(dir.resolve("images").resolve(o.get("image").getAsString())));
+            JsonArray turns = o.getAsJsonArray("conversations");
+            assertEquals(2 * QuestionGenerator.PER_SCAN, turns.size());
+            for (int t = 0; t < turns.size(); t++) {
+                JsonObject turn = turns.get(t).getAsJsonObject();
+                assertEquals(t % 2 == 0 ? "human" : "gpt", turn.get("from").getAsString());
+                String value = turn.get("value").getAsString();
+                assertEquals(t == 0, value.startsWith("<image>\n"), value);
+                assertEquals(t == 0, value.contains("<image>"), value);
+            }
+        }
+    }
+
+    @Test
+    void everyAnswerFollowsFromTheMetadata() {
+        JsonObject meta = json("metadata.json").getAsJsonObject();
+        int size = meta.get("image_size").getAsInt();
+        JsonArray images = meta.getAsJsonArray("images");
+        for (VqaItem i : VqaTestReader.read(dir.resolve("test.json"))) {
+            assertEquals(AnswerOracle.answer(i.question(), AnswerOracle.byImage(images, i.image()), size), i.answer(),
+                    i.id() + ": " + i.question());
+        }
+        int checked = 0;
+        for (JsonElement e : json("train.json").getAsJsonArray()) {
+            JsonObject image = AnswerOracle.byImage(images, e.getAsJsonObject().get("image").getAsString());
+            JsonArray turns = e.getAsJsonObject().getAsJsonArray("conversations");
+            for (int t = 0; t < turns.size(); t += 2) {
+                String q = turns.get(t).getAsJsonObject().get("value").getAsString().replace("<image>\n", "");
+                assertEquals(AnswerOracle.answer(q, image, size), turns.get(t + 1).getAsJsonObject().get("value")
+                        .getAsString(), q);
+                checked++;
+            }
+        }
+        assertEquals(TRAIN * QuestionGenerator.PER_SCAN, checked);
+    }
+
+    @Test
+    void metadataGeometryAgreesWithItsCategories() {
+        JsonObject meta = json("metadata.json").getAsJsonObject();
+        int size = meta.get("image_size").getAsInt();
+        for (JsonElement e : meta.getAsJsonArray("images")) {
+            JsonArray lesions = e.getAsJsonObject().getAsJsonArray("lesions");
+            assertTrue(lesions.size() <= SyntheticScans.MAX_LESIONS);
+            for (JsonElement le : lesions) {
+                JsonObject l = le.getAsJsonObject();
+                double x = l.get("x").getAsDouble();
+                double y = l.get("y").getAsDouble();
+                double r = l.get("radius").getAsDouble();
+                assertEquals(l.get("side").getAsString(), x >= size / 2.0 ? "left" : "right", "patient's left = image right");
+                assertEquals(l.get("level").getAsString(), y < size / 2.0 ? "upper" : "lower");
+                assertEquals(l.get("size").getAsString(), r > 0.07 * size ? "large" : "small");
+                assertTrue(Math.abs(x - size / 2.0) > r && Math.abs(y - size / 2.0) > r, "inside its quadrant");
+            }
+        }
+    }
+
+    @Test
+    void yesAndNoAreBalancedAndOpenAnswersVary() {
+        List<VqaItem> items = VqaTestReader.read(dir.resolve("test.json"));
+        long yes = items.stream().filter(i -> i.answer().equals("yes")).count();
+        long no = items.stream().filter(i -> i.answer().equals("no")).count();
+        assertEquals(yes, no);
+        Set<String> sides = new HashSet<>();
+        Set<String> modalities = new HashSet<>();
+        for (SyntheticDataset.Item item : SyntheticDataset.generate(SyntheticDataset.Split.TRAIN, 200, SEED, 64)) {
+            sides.add(item.scan().sideAnswer());
+            modalities.add(item.scan().modality().answer());
+        }
+        assertEquals(Set.of("left", "right", "both", "none"), sides);
+        assertEquals(Set.of("ct", "x-ray", "mri"), modalities);
+    }
+
+    @Test
+    void imagesDecodeAsGrayscaleOfTheSettingSize() throws IOException {
+        try (Stream<Path> images = Files.list(dir.resolve("images"))) {
+            for (Path p : images.toList()) {
+                BufferedImage im = ImageIO.read(p.toFile());
+                assertEquals(SyntheticScans.DEFAULT_SIZE, im.getWidth(), p.toString());
+                assertEquals(SyntheticScans.DEFAULT_SIZE, im.getHeight(), p.toString());
+                assertEquals(1, im.getRaster().getNumBands(), p.toString());
+            }
+        }
+    }
+
+    @Test
+    void splitsDoNotDependOnEachOthersSize() {
+        List<SyntheticDataset.Item> small = SyntheticDataset.generate(SyntheticDataset.Split.TEST, 5, SEED, 64);
+        List<SyntheticDataset.Item> large = SyntheticDataset.generate(SyntheticDataset.Split.TEST, 9, SEED, 64);
+        assertEquals(small, large.subList(0, 5));
+        assertNotEquals(small.get(0).scan().textureSeed(),
+                SyntheticDataset.generate(SyntheticDataset.Split.TRAIN, 1, SEED, 64).get(0).scan().textureSeed());
+    }
+
+    private static JsonElement json(String name) {
+        try {
+            return JsonParser.parseString(Files.readString(dir.resolve(name), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static List<Path> files(Path root) throws IOException {
+        try (Stream<Path> s = Files.walk(root)) {
+            List<Path> out = new ArrayList<>();
+            s.filter(Files::isRegularFile).map(root::relativize).sorted().forEach(out::add);
+            return out;
+        }
+    }
+}
