@@ -1,0 +1,191 @@
+package org.medv.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import org.medv.model.text.ImagePlaceholder;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * LLaDA's masked-diffusion objective (LLaDA Eq. 3 / LLaDA-V Eq. 4) exactly as {@code modeling_llada.py:
+ * LLaDAModelLM.forward} computes it (notes §5):
+ * <pre>
+ * t ~ U(0,1) per sample;  p_mask = (1 - eps) t + eps,  eps = 1e-3         (forward_process_embeds)
+ * masked = rand &lt; p_mask  and  label != -100;  masked inputs get the mask token's embedding
+ * loss = (1/B) sum_b (1/n_b) sum_{i masked in b} CE(logits_i, label_i) / p_mask_b,   n_b = #(label != -100)
+ * </pre>
+ * The uniforms cover the sequence after the image is spliced in (image rows are never labelled, so never masked).
+ * Logits are computed only at masked positions: the hidden rows are selected before the LM head.
+ */
+public final class MaskedDiffusionLoss {
+    public static final double EPS = 1e-3;
+
+    /** One sample's noise: {@code t} and one uniform per (expanded) position. */
+    public record Noise(double t, double[] uniforms) {
+        public double pMask() {
+            return (1 - EPS) * t + EPS;
+        }
+    }
+
+    /**
+     * One sample: ids with {@code -200} placeholders, labels aligned with the ids, and the images' rows [n, hidden]
+     * (one per placeholder, in order).
+     */
+    public record Sample(int[] ids, int[] labels, List<NDArray> images) {
+    }
+
+    /** The batch loss (a scalar, differentiable) and what it was computed over. */
+    public record Result(NDArray loss, int maskedTokens, int labelledTokens) {
+    }
+
+    /** A sample after image expansion and masking: the ids to embed and the masked positions with their labels. */
+    private record Noised(int[] noisyIds, List<NDArray> images, int length, int[] maskedPositions, int[] targets,
+                          double weight) {
+    }
+
+    private final TrainableModel model;
+    private final int maskId;
+
+    public MaskedDiffusionLoss(TrainableModel model) {
+        this.model = model;
+        this.maskId = model.config().tokens().mask();
+    }
+
+    /** Draws the noise for a batch: every t first, then each sample's uniforms ({@code torch.rand(b)}, {@code (b, l)}). */
+    public static List<Noise> draw(SplittableRandom rng, int[] lengths) {
+        double[] ts = new double[lengths.length];
+        for (int i = 0; i < ts.length; i++) {
+            ts[i] = rng.nextDouble();
+        }
+        List<Noise> out = new ArrayList<>(lengths.length);
+        for (int i = 0; i < lengths.length; i++) {
+            double[] u = new double[lengths[i]];
+            for (int j = 0; j < u.length; j++) {
+                u[j] = rng.nextDouble();
+            }
+            out.add(new Noise(ts[i], u));
+        }
+        return out;
+    }
+
+    /** Length of a sample once each placeholder is replaced by its image rows. */
+    public static int expandedLength(Sample s) {
+        int n = s.ids().length;
+        for (NDArray img : s.images()) {
+            n += Math.toIntExact(img.getShape().get(0)) - 1;
+        }
+        return n;
+    }
+
+    /** The loss with noise drawn from {@code rng}. */
+    public Result compute(NDManager m, List<Sample> batch, SplittableRandom rng) {
+        return compute(m, batch, draw(rng, batch.stream().mapToInt(MaskedDiffusionLoss::expandedLength).toArray()));
+    }
+
+    /** The loss with the given noise (one per sample, uniforms over the expanded length). */
+    public Result compute(NDManager m, List<Sample> batch, List<Noise> noise) {
+        if (batch.isEmpty() || batch.size() != noise.size()) {
+            throw new IllegalArgumentException(batch.size() + " samples but " + noise.size() + " noise draws");
+        }
+        List<Noised> noised = new ArrayList<>(batch.size());
+        int masked = 0;
+        int labelled = 0;
+        for (int b = 0; b < batch.size(); b++) {
+            Noised n = noise(batch.get(b), noise.get(b), batch.size());
+            noised.add(n);
+            masked += n.maskedPositions().length;
+            labelled += Arrays.stream(batch.get(b).labels()).filter(l -> l != TrainingExample.IGNORE_INDEX).count();
+        }
+        if (masked == 0) {
+            // nothing masked: upstream's sum over an empty selection, zero with zero gradients
+            return new Result(m.zeros(new ai.djl.ndarray.types.Shape()), 0, labelled);
+        }
+        // hidden rows at the masked positions [masked, hidden], one forward per run of equal lengths
+        NDList rows = new NDList();
+        List<Integer> targets = new ArrayList<>();
+        List<Float> weights = new ArrayList<>();
+        boolean sameLength = noised.stream().mapToInt(Noised::length).distinct().count() == 1;
+        List<List<Noised>> groups = sameLength ? List.of(noised) : noised.stream().map(List::of).toList();
+        for (List<Noised> group : groups) {
+            rows.add(maskedHidden(m, group));
+            for (Noised n : group) {
+                for (int target : n.targets()) {
+                    targets.add(target);
+                    weights.add((float) n.weight());
+                }
+            }
+        }
+        NDArray hidden = rows.size() == 1 ? rows.head() : NDArrays.concat(rows, 0);
+        // logits only where masked [masked, vocab] float32, cross-entropy through log-softmax
+        NDArray logp = model.llm().logits(hidden.expandDims(0)).squeeze(0).logSoftmax(-1);
+        NDArray idx = m.create(targets.stream().mapToLong(Integer::longValue).toArray()).reshape(-1, 1);
+        NDArray tokenLoss = logp.gather(idx, 1).reshape(-1).neg();
+        float[] w = new float[weights.size()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = weights.get(i);
+        }
+        NDArray loss = tokenLoss.mul(m.create(w)).sum();
+        return new Result(loss, masked, labelled);
+    }
+
+    /** Forward of samples of equal expanded length as one batch; returns the masked rows [masked, hidden]. */
+    private NDArray maskedHidden(NDManager m, List<Noised> group) {
+        NDList embeds = new NDList();
+        List<Long> flat = new ArrayList<>();
+        for (int b = 0; b < group.size(); b++) {
+            Noised n = group.get(b);
+            embeds.add(model.splice(m, n.noisyIds(), n.images()));
+            for (int p : n.maskedPositions()) {
+                flat.add((long) b * n.length() + p);
+            }
+        }
+        NDArray x = NDArrays.stack(embeds, 0); // [b, L, hidden]
+        NDArray h = model.llm().forward(x);
+        long hiddenSize = h.getShape().get(2);
+        NDArray all = h.reshape(-1, hiddenSize);
+        return all.get(new NDIndex("{}", m.create(flat.stream().mapToLong(Long::longValue).toArray())));
+    }
+
+    /** Applies the forward process to one sample: which positions are masked and what they must predict. */
+    private Noised noise(Sample s, Noise noise, int batchSize) {
+        int length = expandedLength(s);
+        if (noise.uniforms().length != length) {
+            throw new IllegalArgumentException("noise has " + noise.uniforms().length + " uniforms for a sample of "
+                    + length + " positions");
+        }
+        double pMask = noise.pMask();
+        int[] noisy = s.ids().clone();
+        List<Integer> positions = new ArrayList<>();
+        List<Integer> targets = new ArrayList<>();
+        int labelled = 0;
+        int image = 0;
+        int pos = 0; // position in the expanded sequence
+        for (int i = 0; i < s.ids().length; i++) {
+            if (s.ids()[i] == ImagePlaceholder.IMAGE_TOKEN_INDEX) {
+                pos += Math.toIntExact(s.images().get(image++).getShape().get(0)); // image rows: label -100
+                continue;
+            }
+            int label = s.labels()[i];
+            if (label != TrainingExample.IGNORE_INDEX) {
+                labelled++;
+                if (noise.uniforms()[pos] < pMask) {
+                    noisy[i] = maskId;
+                    positions.add(pos);
+                    targets.add(label);
+                }
+            }
+            pos++;
+        }
+        // each token's CE / p_mask / n_b, and / B for the batch mean
+        double weight = labelled == 0 ? 0 : 1.0 / (pMask * labelled * batchSize);
+        return new Noised(noisy, s.images(), length,
+                positions.stream().mapToInt(Integer::intValue).toArray(),
+                targets.stream().mapToInt(Integer::intValue).toArray(), weight);
+    }
+}

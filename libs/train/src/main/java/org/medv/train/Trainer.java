@@ -1,0 +1,320 @@
+package org.medv.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Consumer;
+
+/**
+ * The training loop: masked-diffusion loss, gradient accumulation, global-norm clipping, AdamW with per-part learning
+ * rates on a warm-up + cosine schedule, frozen parts untouched, checkpoints MedvModel loads, bit-exact resume.
+ *
+ * <p>Randomness is a function of (seed, step): the noise of micro-batch {@code k} of step {@code s} comes from its own
+ * SplittableRandom, and the data order of each epoch from a seeded shuffle. The "rng state" saved for resume is
+ * therefore the seed and the step, and a resumed run draws exactly what the uninterrupted one would have.
+ */
+public final class Trainer implements AutoCloseable {
+    /** What one optimizer step did. */
+    public record StepReport(int step, int totalSteps, double loss, double lr, double gradNorm, int maskedTokens,
+                             double samplesPerSecond) {
+        @Override
+        public String toString() {
+            return String.format("step %d/%d  loss %.4f  lr %.3e  grad_norm %.3f  masked %d  %.2f samples/s", step,
+                    totalSteps, loss, lr, gradNorm, maskedTokens, samplesPerSecond);
+        }
+    }
+
+    public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+    public static final String STATE_FILE = "trainer_state.json";
+    private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+    private final TrainConfig config;
+    private final TrainableModel model;
+    private final ModelInit init;
+    private final List<TrainingExample> examples;
+    private final MaskedDiffusionLoss loss;
+    private final AdamW optimizer;
+    private final CosineSchedule schedule;
+    private final List<NDArray> allParams;
+    private final List<Double> losses = new ArrayList<>();
+    private Consumer<StepReport> listener;
+    private int step;
+    private int permutationEpoch = -1;
+    private int[] permutation;
+
+    private Trainer(TrainConfig config, TrainableModel model, ModelInit init, List<TrainingExample> examples) {
+        this.config = config;
+        this.model = model;
+        this.init = init;
+        this.examples = List.copyOf(examples);
+        this.loss = new MaskedDiffusionLoss(model);
+        this.schedule = new CosineSchedule(config.warmupSteps(), config.steps());
+        this.allParams = model.parameters();
+        this.listener = r -> LOG.info("{}", r);
+        List<AdamW.Param> trained = new ArrayList<>();
+        for (Map.Entry<Part, NDList> group : model.parameterGroups().entrySet()) {
+            if (!config.trainedParts().contains(group.getKey())) {
+                continue;
+            }
+            for (NDArray p : group.getValue()) {
+                p.setRequiresGradient(true);
+                // as transformers' Trainer: biases and norm weights (1-D) do not decay
+                trained.add(new AdamW.Param(p, p.getName(), config.lr(group.getKey()), p.getShape().dimension() > 1));
+            }
+        }
+        if (trained.isEmpty()) {
+            throw new IllegalArgumentException("stage " + config.stage() + " trains " + config.trainedParts()
+                    + " but model " + model.config().directory() + " has none of those parameters");
+        }
+        this.optimizer = new AdamW(trained, config.beta1(), config.beta2(), config.adamEps(), config.weightDecay(),
+                model.manager());
+    }
+
+    /** A trainer on an already loaded model and encoded examples (the model is closed with the trainer). */
+    public static Trainer create(TrainConfig config, TrainableModel model, List<TrainingExample> examples) {
+        return new Trainer(config, model, null, examples);
+    }
+
+    /** Everything from the config: initial model, data, and resume from {@code config.resume()} when set. */
+    public static Trainer create(TrainConfig config) {
+        if (config.resume() != null) {
+            return resume(config.resume(), config);
+        }
+        ModelInit init = ModelInit.resolve(config.init(), config.tokenizer());
+        try {
+            TrainableModel model = TrainableModel.load(init.directory(), config.visionTower(), List.of());
+            return new Trainer(config, model, init, examples(config, model));
+        } catch (RuntimeException e) {
+            init.close();
+            throw e;
+        }
+    }
+
+    /** Continues from a directory written by {@link #checkpoint}: its weights, optimizer moments and step. */
+    public static Trainer resume(Path dir, TrainConfig config) {
+        JsonObject state = readState(dir);
+        for (String key : List.of("seed", "batch", "accumulation")) {
+            long saved = state.get(key).getAsLong();
+            long now = switch (key) {
+                case "seed" -> config.seed();
+                case "batch" -> config.batchSize();
+                default -> config.accumulation();
+            };
+            if (saved != now) {
+                throw new IllegalArgumentException("cannot resume from " + dir + ": it was trained with " + key + "="
+                        + saved + ", the config says " + now);
+            }
+        }
+        TrainableModel model = TrainableModel.load(dir, null, List.of());
+        Trainer t = new Trainer(config, model, null, examples(config, model));
+        t.step = state.get("step").getAsInt();
+        t.optimizer.load(dir.resolve(OPTIMIZER_FILE), state.get("optimizer_steps").getAsInt());
+        state.getAsJsonArray("losses").forEach(e -> t.losses.add(e.getAsDouble()));
+        return t;
+    }
+
+    private static List<TrainingExample> examples(TrainConfig config, TrainableModel model) {
+        if (model.tokenizer() == null) {
+            throw new IllegalArgumentException("model " + model.config().directory() + " has no tokenizer.json");
+        }
+        ConversationEncoder enc = new ConversationEncoder(model.tokenizer(), model.config().tokens(),
+                config.systemPrompt(), config.padTo());
+        return enc.encodeAll(config.data(), LlavaInstruction.read(config.data()), config.imageDir());
+    }
+
+    public void onStep(Consumer<StepReport> l) {
+        this.listener = l;
+    }
+
+    public TrainableModel model() {
+        return model;
+    }
+
+    /** Optimizer steps completed. */
+    public int step() {
+        return step;
+    }
+
+    /** The mean loss of every completed step. */
+    public List<Double> losses() {
+        return List.copyOf(losses);
+    }
+
+    /** Trains up to {@code config.steps()}, checkpointing every {@code checkpoint_every} and at the end. */
+    public void train() {
+        while (step < config.steps()) {
+            listener.accept(trainStep());
+            if (config.output() != null && config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0
+                    && step < config.steps()) {
+                checkpoint(config.output().resolve("checkpoint-" + step));
+            }
+        }
+        if (config.output() != null) {
+            checkpoint(config.output());
+        }
+    }
+
+    /** One optimizer step over {@code accumulation} micro-batches. */
+    public StepReport trainStep() {
+        long t0 = System.nanoTime();
+        double lossSum = 0;
+        int masked = 0;
+        List<AdamW.Param> trained = optimizer.params();
+        double norm;
+        double multiplier = schedule.multiplier(step);
+        try (NDManager scope = model.manager().newSubManager()) {
+            // every array derived from a parameter during this step is freed with scope
+            allParams.forEach(p -> p.tempAttach(scope));
+            for (int micro = 0; micro < config.accumulation(); micro++) {
+                SplittableRandom rng = noiseRng(config.seed(), step, micro);
+                try (NDManager mm = scope.newSubManager();
+                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    List<MaskedDiffusionLoss.Sample> batch = new ArrayList<>();
+                    for (int i = 0; i < config.batchSize(); i++) {
+                        batch.add(sample(mm, nextExample(micro, i)));
+                    }
+                    MaskedDiffusionLoss.Result r = loss.compute(mm, batch, rng);
+                    if (r.maskedTokens() > 0) {
+                        gc.backward(r.loss().div(config.accumulation())); // accumulation averages micro-batches
+                    }
+                    lossSum += r.loss().getFloat();
+                    masked += r.maskedTokens();
+                }
+            }
+            List<NDArray> grads = new ArrayList<>(trained.size());
+            for (AdamW.Param p : trained) {
+                grads.add(p.value().getGradient());
+            }
+            norm = clip(grads);
+            optimizer.step(grads, multiplier);
+            for (NDArray g : grads) {
+                g.muli(0); // zero the accumulated gradient for the next step
+            }
+        }
+        step++;
+        double mean = lossSum / config.accumulation();
+        losses.add(mean);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new StepReport(step, config.steps(), mean,
+                multiplier * config.lr(config.trainedParts().contains(Part.LANGUAGE_MODEL) ? Part.LANGUAGE_MODEL
+                        : Part.PROJECTOR), norm, masked, config.samplesPerStep() / seconds);
+    }
+
+    /** Global-norm clipping ({@code torch.nn.utils.clip_grad_norm_}); returns the norm before clipping. */
+    private double clip(List<NDArray> grads) {
+        double sq = 0;
+        for (NDArray g : grads) {
+            try (NDArray s = g.square().sum()) {
+                sq += s.getFloat();
+            }
+        }
+        double norm = Math.sqrt(sq);
+        if (!Double.isFinite(norm)) {
+            throw new IllegalStateException("gradient norm is " + norm + " at step " + step);
+        }
+        double coef = config.maxGradNorm() / (norm + 1e-6);
+        if (config.maxGradNorm() > 0 && coef < 1) {
+            grads.forEach(g -> g.muli(coef));
+        }
+        return norm;
+    }
+
+    private MaskedDiffusionLoss.Sample sample(NDManager m, TrainingExample e) {
+        List<NDArray> images = e.image() == null ? List.of() : List.of(model.imageRows(m, model.pixels(e.image())));
+        return new MaskedDiffusionLoss.Sample(e.inputIds(), e.labels(), images);
+    }
+
+    /** The example at this step's position in the seeded per-epoch order. */
+    private TrainingExample nextExample(int micro, int i) {
+        long k = (long) step * config.samplesPerStep() + (long) micro * config.batchSize() + i;
+        int epoch = Math.toIntExact(k / examples.size());
+        if (epoch != permutationEpoch) {
+            permutation = shuffle(examples.size(), new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + epoch));
+            permutationEpoch = epoch;
+        }
+        return examples.get(permutation[(int) (k % examples.size())]);
+    }
+
+    private static int[] shuffle(int n, SplittableRandom rng) {
+        int[] p = new int[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = rng.nextInt(i + 1);
+            int t = p[i];
+            p[i] = p[j];
+            p[j] = t;
+        }
+        return p;
+    }
+
+    /** The noise source of one micro-batch: a function of (seed, step, micro) only. */
+    static SplittableRandom noiseRng(long seed, int step, int micro) {
+        return new SplittableRandom(seed ^ (step + 1L) * 0xBF58476D1CE4E5B9L ^ (micro + 1L) * 0x94D049BB133111EBL);
+    }
+
+    /** Writes the model (MedvModel layout), the optimizer moments and trainer_state.json into {@code dir}. */
+    public void checkpoint(Path dir) {
+        CheckpointWriter.write(model, dir);
+        optimizer.save(dir.resolve(OPTIMIZER_FILE));
+        JsonObject s = new JsonObject();
+        s.addProperty("step", step);
+        s.addProperty("optimizer_steps", optimizer.steps());
+        s.addProperty("total_steps", config.steps());
+        s.addProperty("seed", config.seed());
+        s.addProperty("batch", config.batchSize());
+        s.addProperty("accumulation", config.accumulation());
+        s.addProperty("stage", config.stage().name().toLowerCase(java.util.Locale.ROOT));
+        JsonObject rng = new JsonObject();
+        rng.addProperty("algorithm", "java.util.SplittableRandom");
+        rng.addProperty("noise", "seeded per (seed, step, micro-batch)");
+        rng.addProperty("data_order", "seeded shuffle per (seed, epoch); position = step * batch * accumulation");
+        s.add("rng", rng);
+        JsonArray l = new JsonArray();
+        losses.forEach(l::add);
+        s.add("losses", l);
+        try {
+            Files.writeString(dir.resolve(STATE_FILE), new GsonBuilder().setPrettyPrinting().create().toJson(s));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve(STATE_FILE), e);
+        }
+        LOG.info("checkpoint at step {} written to {}", step, dir);
+    }
+
+    private static JsonObject readState(Path dir) {
+        Path f = dir.resolve(STATE_FILE);
+        try {
+            return JsonParser.parseString(Files.readString(f)).getAsJsonObject();
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("cannot resume from " + dir + ": cannot read " + f + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+        model.close();
+        if (init != null) {
+            init.close();
+        }
+    }
+}
