@@ -134,7 +134,7 @@ final class DatasetFiles {
         return String.format(Locale.ROOT, """
                 # medv synthetic scans (%s)
 
-                Written by `medv data synth --train %d --test %d --seed %d` (image size %d). Synthetic scan-like
+                Written by `medv data synth --train %d --test %d --seed %d --size %d`. Synthetic scan-like
                 images with known findings, for training and evaluating a small model offline; not medical data.
 
                 | file | content |

@@ -3,6 +3,7 @@ package org.medv.data;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 
 /**
@@ -16,7 +17,10 @@ import java.util.Random;
  *
  * <p>{@link #select} takes {@value #CLOSED_YES} yes, {@value #CLOSED_NO} no and {@value #OPEN} open questions per
  * scan, so yes and no are exactly balanced. That is always possible: the modality question gives one yes and two
- * no candidates, and "Is there a lesion ..." / "Is this scan normal?" give a second yes.
+ * no candidates, and "Is there a lesion ..." / "Is this scan normal?" give a second yes. Within each pool a question
+ * is drawn with weight 1 / P(its answer | its kind) under {@link SyntheticScans#sample}'s distribution, so that a
+ * kind whose answer is usually "yes" ("Is there a lesion in the image?": 3 scans in 4) is asked more often when the
+ * answer is "no"; this keeps a blind model from scoring well on question priors alone.
  */
 public final class QuestionGenerator {
     public static final int CLOSED_YES = 2;
@@ -87,13 +91,37 @@ public final class QuestionGenerator {
         return out;
     }
 
+    /** Weighted sampling without replacement (Efraimidis and Spirakis 2006: the n largest u^(1/w)). */
     private static List<Question> pick(List<Question> candidates, int n, Random rng) {
         if (candidates.size() < n) {
             throw new IllegalStateException("only " + candidates.size() + " candidates for " + n + " questions: "
                     + candidates);
         }
-        List<Question> shuffled = new ArrayList<>(candidates);
-        Collections.shuffle(shuffled, rng);
-        return shuffled.subList(0, n);
+        List<Map.Entry<Double, Question>> keyed = new ArrayList<>(candidates.size());
+        for (Question q : candidates) {
+            keyed.add(Map.entry(StrictMath.pow(rng.nextDouble(), 1 / weight(q)), q));
+        }
+        keyed.sort(Map.Entry.<Double, Question>comparingByKey().reversed());
+        List<Question> out = new ArrayList<>(n);
+        for (Map.Entry<Double, Question> e : keyed.subList(0, n)) {
+            out.add(e.getValue());
+        }
+        return out;
+    }
+
+    /**
+     * 1 / P(answer | kind) for scans drawn by {@link SyntheticScans#sample}: 0..3 lesions uniform in distinct
+     * quadrants, so P(any lesion) = 3/4, P(a lesion on a given side) = (1/4)(1/2 + 5/6 + 1) = 7/12, P(modality) = 1/3.
+     */
+    static double weight(Question q) {
+        boolean yes = q.answer().equals(Question.YES);
+        double pYes = switch (q.kind()) {
+            case "closed.modality" -> 1.0 / 3;
+            case "closed.abnormal" -> 3.0 / 4;
+            case "closed.normal" -> 1.0 / 4;
+            case "closed.side" -> 7.0 / 12;
+            default -> 0.5;
+        };
+        return 1 / (yes ? pYes : 1 - pYes);
     }
 }

@@ -11,6 +11,7 @@ import java.util.Random;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class QuestionGeneratorTest {
     private static final int SIZE = 64;
@@ -83,6 +84,21 @@ class QuestionGeneratorTest {
         for (int n = 0; n <= SyntheticScans.MAX_LESIONS; n++) {
             assertEquals(Normalizer.normalizeWord(Integer.toString(n)), Normalizer.normalizeWord(words[n]));
         }
+    }
+
+    @Test
+    void aBlindModelAnsweringEachClosedQuestionsMajorityStaysNearChance() {
+        Map<String, Map<String, Long>> byText = SyntheticDataset.generate(SyntheticDataset.Split.TEST, 1500, 17, 64)
+                .stream().flatMap(i -> i.questions().stream()).filter(q -> q.type() == AnswerType.CLOSED)
+                .collect(Collectors.groupingBy(Question::text,
+                        Collectors.groupingBy(Question::answer, Collectors.counting())));
+        long majority = byText.values().stream().mapToLong(m -> m.values().stream().max(Long::compare).orElse(0L))
+                .sum();
+        long total = byText.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
+        assertEquals(1500L * (QuestionGenerator.CLOSED_YES + QuestionGenerator.CLOSED_NO), total);
+        // uniform picks within the yes and no pools give about 0.64; the weights bring it to about 0.585
+        double blind = (double) majority / total;
+        assertTrue(blind < 0.61, "blind closed accuracy " + blind);
     }
 
     private static Map<String, String> answers(Scan scan) {
