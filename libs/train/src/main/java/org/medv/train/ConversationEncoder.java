@@ -25,7 +25,8 @@ import java.util.Set;
  *   <li>{@code <image>} (an added special token upstream) becomes {@code -200}; the {@code "\n"} after it stays,
  *   unlike inference (§2.4);</li>
  *   <li>padded with EOS to {@code padTo} ids, labels EOS too (the collator pads labels with {@code pad_token_id}),
- *   so padding counts as answer length; longer sequences are cut to {@code padTo} as the collator truncates.</li>
+ *   so padding counts as answer length. A longer conversation is rejected (upstream's collator cuts it at
+ *   {@code model_max_length}, which can drop the image placeholder and the answer).</li>
  * </ul>
  */
 public final class ConversationEncoder {
@@ -43,7 +44,7 @@ public final class ConversationEncoder {
 
     /**
      * @param systemPrompt the system message (upstream always renders one; {@code ""} gives an empty one)
-     * @param padTo        fixed length in ids (before the image is expanded), or 0 for no padding / truncation
+     * @param padTo        fixed length in ids (before the image is expanded), or 0 for no padding
      */
     public ConversationEncoder(TextTokenizer tokenizer, SpecialTokens special, String systemPrompt, int padTo) {
         if (padTo < 0) {
@@ -101,6 +102,10 @@ public final class ConversationEncoder {
             if (structural.contains(in[i])) {
                 lab[i] = in[i];
             }
+        }
+        if (padTo > 0 && in.length > padTo) {
+            // upstream cuts silently (and could cut the image placeholder away): an entry that does not fit is an error
+            throw new IllegalArgumentException("the conversation is " + in.length + " ids, more than pad_to=" + padTo);
         }
         if (padTo > 0) {
             int n = in.length;

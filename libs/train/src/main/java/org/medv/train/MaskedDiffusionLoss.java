@@ -40,8 +40,11 @@ public final class MaskedDiffusionLoss {
     public record Sample(int[] ids, int[] labels, List<NDArray> images) {
     }
 
-    /** The batch loss (a scalar, differentiable) and what it was computed over. */
-    public record Result(NDArray loss, int maskedTokens, int labelledTokens) {
+    /**
+     * The batch loss (a scalar, differentiable) and what it was computed over; {@code dependsOnImages} says whether
+     * it depends on image rows (some forward holding an image has a masked position), i.e. on the vision side.
+     */
+    public record Result(NDArray loss, int maskedTokens, int labelledTokens, boolean dependsOnImages) {
     }
 
     /** A sample after image expansion and masking: the ids to embed and the masked positions with their labels. */
@@ -104,7 +107,7 @@ public final class MaskedDiffusionLoss {
         }
         if (masked == 0) {
             // nothing masked: upstream's sum over an empty selection, zero with zero gradients
-            return new Result(m.zeros(new ai.djl.ndarray.types.Shape()), 0, labelled);
+            return new Result(m.zeros(new ai.djl.ndarray.types.Shape()), 0, labelled, false);
         }
         // hidden rows at the masked positions [masked, hidden], one forward per run of equal lengths
         NDList rows = new NDList();
@@ -112,7 +115,14 @@ public final class MaskedDiffusionLoss {
         List<Float> weights = new ArrayList<>();
         boolean sameLength = noised.stream().mapToInt(Noised::length).distinct().count() == 1;
         List<List<Noised>> groups = sameLength ? List.of(noised) : noised.stream().map(List::of).toList();
+        boolean dependsOnImages = false;
         for (List<Noised> group : groups) {
+            boolean hasImage = group.stream().anyMatch(n -> !n.images().isEmpty());
+            boolean hasMasked = group.stream().anyMatch(n -> n.maskedPositions().length > 0);
+            dependsOnImages |= hasImage && hasMasked;
+            if (!hasMasked) {
+                continue; // its forward would contribute no rows
+            }
             rows.add(maskedHidden(m, group));
             for (Noised n : group) {
                 for (int target : n.targets()) {
@@ -131,7 +141,7 @@ public final class MaskedDiffusionLoss {
             w[i] = weights.get(i);
         }
         NDArray loss = tokenLoss.mul(m.create(w)).sum();
-        return new Result(loss, masked, labelled);
+        return new Result(loss, masked, labelled, dependsOnImages);
     }
 
     /** Forward of samples of equal expanded length as one batch; returns the masked rows [masked, hidden]. */
@@ -154,6 +164,11 @@ public final class MaskedDiffusionLoss {
 
     /** Applies the forward process to one sample: which positions are masked and what they must predict. */
     private Noised noise(Sample s, Noise noise, int batchSize) {
+        long placeholders = Arrays.stream(s.ids()).filter(id -> id == ImagePlaceholder.IMAGE_TOKEN_INDEX).count();
+        if (placeholders != s.images().size()) {
+            throw new IllegalArgumentException("a sample has " + placeholders + " image placeholders but "
+                    + s.images().size() + " images");
+        }
         int length = expandedLength(s);
         if (noise.uniforms().length != length) {
             throw new IllegalArgumentException("noise has " + noise.uniforms().length + " uniforms for a sample of "

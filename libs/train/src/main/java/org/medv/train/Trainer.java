@@ -191,7 +191,8 @@ public final class Trainer implements AutoCloseable {
                         batch.add(sample(mm, nextExample(micro, i)));
                     }
                     MaskedDiffusionLoss.Result r = loss.compute(mm, batch, rng);
-                    if (r.maskedTokens() > 0) {
+                    // nothing masked, or no trained parameter reached (stage 1 on a text-only batch): no gradient
+                    if (r.maskedTokens() > 0 && reachesTrained(r)) {
                         gc.backward(r.loss().div(config.accumulation())); // accumulation averages micro-batches
                     }
                     lossSum += r.loss().getFloat();
@@ -215,6 +216,11 @@ public final class Trainer implements AutoCloseable {
         return new StepReport(step, config.steps(), mean,
                 multiplier * config.lr(config.trainedParts().contains(Part.LANGUAGE_MODEL) ? Part.LANGUAGE_MODEL
                         : Part.PROJECTOR), norm, masked, config.samplesPerStep() / seconds);
+    }
+
+    /** Whether a loss depends on a trained parameter (the vision parts only through masked image samples). */
+    private boolean reachesTrained(MaskedDiffusionLoss.Result r) {
+        return config.trainedParts().contains(Part.LANGUAGE_MODEL) || r.dependsOnImages();
     }
 
     /** Global-norm clipping ({@code torch.nn.utils.clip_grad_norm_}); returns the norm before clipping. */

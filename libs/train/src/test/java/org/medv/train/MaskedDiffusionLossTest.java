@@ -1,0 +1,151 @@
+package org.medv.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.training.GradientCollector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The loss against its definition computed by hand, and its gradients against finite differences. */
+class MaskedDiffusionLossTest {
+    @TempDir
+    static Path dir;
+    static TrainableModel model;
+
+    @BeforeAll
+    static void load() throws Exception {
+        model = TrainableModel.load(TinySetup.write(dir), null, List.of());
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    @Test
+    void equalsTheDefinitionComputedByHand() {
+        int mask = model.config().tokens().mask();
+        // two text samples, equal length; -100 marks prompt positions
+        int[] ids0 = {5, 6, 7, 8, 9, 10};
+        int[] lab0 = {-100, -100, 7, 8, 9, 10};
+        int[] ids1 = {11, 12, 13, 14, 15, 16};
+        int[] lab1 = {-100, 12, -100, 14, 15, -100};
+        // t and uniforms fixed: sample 0 masks positions 2 and 4 (position 0 has u < p_mask but no label)
+        var n0 = new MaskedDiffusionLoss.Noise(0.5, new double[] {0.1, 0.9, 0.2, 0.7, 0.3, 0.99});
+        var n1 = new MaskedDiffusionLoss.Noise(0.25, new double[] {0.0, 0.1, 0.1, 0.9, 0.2, 0.1});
+        try (NDManager m = model.manager().newSubManager()) {
+            var batch = List.of(new MaskedDiffusionLoss.Sample(ids0, lab0, List.of()),
+                    new MaskedDiffusionLoss.Sample(ids1, lab1, List.of()));
+            var r = new MaskedDiffusionLoss(model).compute(m, batch, List.of(n0, n1));
+            assertEquals(4, r.maskedTokens());
+            assertEquals(7, r.labelledTokens());
+            // by hand: full-sequence logits of the noised inputs, CE at the masked positions
+            double p0 = (1 - 1e-3) * 0.5 + 1e-3;
+            double p1 = (1 - 1e-3) * 0.25 + 1e-3;
+            int[] noisy0 = {5, 6, mask, 8, mask, 10};
+            int[] noisy1 = {11, mask, 13, 14, mask, 16};
+            // sample 1: u < p_mask = 0.25075 at 0, 1, 2, 4, 5; of those only 1 and 4 are labelled
+            double ce0 = ce(m, noisy0, new int[] {2, 4}, lab0) / p0 / 4;
+            double ce1 = ce(m, noisy1, new int[] {1, 4}, lab1) / p1 / 3;
+            double expected = (ce0 + ce1) / 2;
+            assertEquals(expected, r.loss().getFloat(), 1e-5 * Math.abs(expected));
+        }
+    }
+
+    /** Sum of -log softmax(logits)[label] at {@code positions}, from a separate full forward, in double. */
+    private static double ce(NDManager m, int[] noisyIds, int[] positions, int[] labels) {
+        long[] ids = java.util.Arrays.stream(noisyIds).asLongStream().toArray();
+        NDArray logits = model.llm().logits(model.llm().forward(model.llm().embed(m, ids).expandDims(0))).squeeze(0);
+        double sum = 0;
+        for (int p : positions) {
+            float[] row = logits.get(p).toFloatArray();
+            double max = Double.NEGATIVE_INFINITY;
+            for (float v : row) {
+                max = Math.max(max, v);
+            }
+            double z = 0;
+            for (float v : row) {
+                z += Math.exp(v - max);
+            }
+            sum += -(row[labels[p]] - max - Math.log(z));
+        }
+        return sum;
+    }
+
+    @Test
+    void gradientsMatchFiniteDifferences() throws Exception {
+        TinyExamples ex = TinyExamples.of(model, dir);
+        MaskedDiffusionLoss loss = new MaskedDiffusionLoss(model);
+        NDArray q = model.llm().weights().layers().get(0).q();
+        NDArray proj = model.vision().projector().w0();
+        NDArray head = model.llm().weights().lmHead();
+        int maskId = model.config().tokens().mask();
+        long[][] at = {{1, 2}, {3, 5}, {maskId - 1, 4}};
+        NDArray[] params = {q, proj, head};
+        for (NDArray p : params) {
+            p.setRequiresGradient(true);
+        }
+        float[] analytic = new float[params.length];
+        try (NDManager m = model.manager().newSubManager();
+             GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            var r = loss.compute(m, ex.samples(m), new SplittableRandom(11));
+            assertTrue(r.maskedTokens() > 0);
+            gc.backward(r.loss());
+            for (int i = 0; i < params.length; i++) {
+                try (NDArray g = params[i].getGradient()) {
+                    analytic[i] = g.get(at[i][0], at[i][1]).getFloat();
+                }
+            }
+        }
+        for (int i = 0; i < params.length; i++) {
+            NDArray p = params[i];
+            NDIndex idx = new NDIndex(at[i][0], at[i][1]);
+            float base = p.get(idx).getFloat();
+            float eps = 1e-2f;
+            p.set(idx, base + eps);
+            double up = value(loss, ex);
+            p.set(idx, base - eps);
+            double down = value(loss, ex);
+            p.set(idx, base);
+            double numeric = (up - down) / (2 * eps);
+            assertNotEquals(0f, analytic[i], "parameter " + i);
+            assertEquals(numeric, analytic[i], 2e-2 * Math.abs(numeric) + 1e-3, "parameter " + i);
+        }
+        for (NDArray p : params) {
+            p.setRequiresGradient(false);
+        }
+    }
+
+    private static double value(MaskedDiffusionLoss loss, TinyExamples ex) {
+        try (NDManager m = model.manager().newSubManager()) {
+            return loss.compute(m, ex.samples(m), new SplittableRandom(11)).loss().getFloat();
+        }
+    }
+
+    /** The tiny data set's first two examples (one with an image, one without), images encoded per call. */
+    record TinyExamples(List<TrainingExample> examples) {
+        static TinyExamples of(TrainableModel model, Path dir) {
+            var enc = new ConversationEncoder(model.tokenizer(), model.config().tokens(), null, 0);
+            var all = enc.encodeAll(dir.resolve("data.json"), LlavaInstruction.read(dir.resolve("data.json")),
+                    dir.resolve("images"));
+            return new TinyExamples(List.of(all.get(0), all.get(3)));
+        }
+
+        List<MaskedDiffusionLoss.Sample> samples(NDManager m) {
+            return examples.stream().map(e -> new MaskedDiffusionLoss.Sample(e.inputIds(), e.labels(),
+                    e.image() == null ? List.of() : List.of(model.imageRows(m, model.pixels(e.image()))))).toList();
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package org.medv.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.medv.model.MedvModel;
+import org.medv.model.sampler.DiffusionSampler;
+import org.medv.model.sampler.GenerationOptions;
+import org.medv.model.sampler.GenerationResult;
+import org.medv.model.sampler.Remasking;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The loop on a demo model: learning, freezing, checkpoint round trip, resume. */
+class TrainerTest {
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        TinySetup.write(dir);
+    }
+
+    @Test
+    void lossGoesDownOnATinyDataset() {
+        TrainConfig cfg = TinySetup.config(dir, "stage2", 30, 1, 1);
+        try (Trainer t = Trainer.create(cfg)) {
+            double before = evalLoss(t);
+            List<Trainer.StepReport> reports = new ArrayList<>();
+            t.onStep(reports::add);
+            t.train();
+            double after = evalLoss(t);
+            assertEquals(30, reports.size());
+            assertTrue(after < 0.7 * before, "fixed-noise loss " + before + " -> " + after);
+            List<Double> l = t.losses();
+            double first = l.subList(0, 5).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            double last = l.subList(25, 30).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+            assertTrue(last < first, "training loss " + first + " -> " + last);
+            assertTrue(reports.get(29).samplesPerSecond() > 0);
+        }
+    }
+
+    /** The loss over the whole data set with fixed noise: comparable before and after training. */
+    private static double evalLoss(Trainer t) {
+        TrainableModel model = t.model();
+        var enc = new ConversationEncoder(model.tokenizer(), model.config().tokens(), "Answer.", 40);
+        var examples = enc.encodeAll(dir.resolve("data.json"), LlavaInstruction.read(dir.resolve("data.json")),
+                dir.resolve("images"));
+        try (NDManager m = model.manager().newSubManager()) {
+            var samples = examples.stream().map(e -> new MaskedDiffusionLoss.Sample(e.inputIds(), e.labels(),
+                    e.image() == null ? List.of() : List.of(model.imageRows(m, model.pixels(e.image()))))).toList();
+            double sum = 0;
+            for (int r = 0; r < 4; r++) {
+                sum += new MaskedDiffusionLoss(model).compute(m, samples, new SplittableRandom(100 + r)).loss()
+                        .getFloat();
+            }
+            return sum / 4;
+        }
+    }
+
+    @Test
+    void frozenPartsStayBitIdentical() {
+        TrainConfig cfg = TinySetup.config(dir, "stage1", 4, 1, 2);
+        try (Trainer t = Trainer.create(cfg)) {
+            var groups = t.model().parameterGroups();
+            List<float[]> lm = snapshot(groups.get(Part.LANGUAGE_MODEL));
+            List<float[]> tower = snapshot(groups.get(Part.VISION_TOWER));
+            List<float[]> projector = snapshot(groups.get(Part.PROJECTOR));
+            t.train();
+            assertBitEqual(lm, snapshot(groups.get(Part.LANGUAGE_MODEL)));
+            assertBitEqual(tower, snapshot(groups.get(Part.VISION_TOWER)));
+            assertFalse(java.util.Arrays.equals(projector.get(0), snapshot(groups.get(Part.PROJECTOR)).get(0)),
+                    "the projector trains in stage 1");
+        }
+    }
+
+    @Test
+    void checkpointRoundTripsThroughMedvModel() throws Exception {
+        Path out = dir.resolve("round-trip");
+        TrainConfig cfg = TinySetup.config(dir, "stage2", 3, 1, 3).withOutput(out, 0);
+        try (Trainer t = Trainer.create(cfg)) {
+            t.train();
+            assertTrue(Files.isRegularFile(out.resolve(Trainer.OPTIMIZER_FILE)));
+            assertTrue(Files.isRegularFile(out.resolve(Trainer.STATE_FILE)));
+            assertTrue(Files.isRegularFile(out.resolve("tokenizer.json")));
+            TrainableModel trained = t.model();
+            try (MedvModel loaded = MedvModel.load(MedvModel.LoadOptions.of(out, null))) {
+                List<NDArray> a = trained.llm().weights().parameters();
+                List<NDArray> b = loaded.llm().weights().parameters();
+                assertEquals(a.size(), b.size());
+                for (int i = 0; i < a.size(); i++) {
+                    assertArrayEquals(a.get(i).toFloatArray(), b.get(i).toFloatArray(), 0f, a.get(i).getName());
+                }
+                byte[] png = Files.readAllBytes(dir.resolve("images/red.png"));
+                try (NDManager m = trained.manager().newSubManager()) {
+                    float[] ours = trained.imageRows(m, trained.pixels(dir.resolve("images/red.png"))).toFloatArray();
+                    assertArrayEquals(ours, loaded.encodeImage(png).data(), 0f);
+                }
+                int[] prompt = loaded.prompts().promptIds("Is there a lesion?", 1);
+                GenerationOptions o = new GenerationOptions(8, 8, 8, 0, 0, 0, Remasking.LOW_CONFIDENCE, null, null);
+                GenerationResult viaLoad = loaded.generate(prompt, List.of(png), o, e -> { });
+                try (NDManager m = trained.manager().newSubManager()) {
+                    NDArray img = trained.imageRows(m, trained.pixels(dir.resolve("images/red.png")));
+                    NDArray embeds = trained.splice(m, prompt, List.of(img));
+                    GenerationResult viaTrainer = new DiffusionSampler(trained.llm(), trained.config().tokens())
+                            .generate(embeds, o, e -> { });
+                    assertArrayEquals(viaTrainer.outputIds(), viaLoad.outputIds());
+                }
+            }
+        }
+    }
+
+    @Test
+    void resumeEqualsAnUninterruptedRun() {
+        TrainConfig cfg = TinySetup.config(dir, "stage2", 6, 2, 4);
+        List<float[]> uninterrupted;
+        List<Double> lossesA;
+        try (Trainer a = Trainer.create(cfg)) {
+            float[] before = a.model().llm().weights().lmHead().toFloatArray();
+            a.train();
+            assertFalse(java.util.Arrays.equals(before, a.model().llm().weights().lmHead().toFloatArray()));
+            uninterrupted = snapshot(a.model().parameters());
+            lossesA = a.losses();
+        }
+        Path ckpt = dir.resolve("resume-ckpt");
+        try (Trainer first = Trainer.create(cfg.withSteps(6))) {
+            for (int i = 0; i < 3; i++) {
+                first.trainStep();
+            }
+            first.checkpoint(ckpt);
+        }
+        try (Trainer b = Trainer.resume(ckpt, cfg)) {
+            assertEquals(3, b.step());
+            b.train();
+            List<float[]> resumed = snapshot(b.model().parameters());
+            assertEquals(uninterrupted.size(), resumed.size());
+            for (int i = 0; i < resumed.size(); i++) {
+                assertArrayEquals(uninterrupted.get(i), resumed.get(i), 1e-6f, "parameter " + i);
+            }
+            assertEquals(lossesA.size(), b.losses().size());
+            for (int i = 0; i < lossesA.size(); i++) {
+                assertEquals(lossesA.get(i), b.losses().get(i), 1e-6, "loss of step " + (i + 1));
+            }
+        }
+    }
+
+    private static List<float[]> snapshot(List<NDArray> params) {
+        return params.stream().map(NDArray::toFloatArray).toList();
+    }
+
+    private static void assertBitEqual(List<float[]> a, List<float[]> b) {
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            float[] x = a.get(i);
+            float[] y = b.get(i);
+            assertEquals(x.length, y.length);
+            for (int j = 0; j < x.length; j++) {
+                assertEquals(Float.floatToRawIntBits(x[j]), Float.floatToRawIntBits(y[j]), "parameter " + i);
+            }
+        }
+    }
+}
