@@ -1,0 +1,81 @@
+package org.medv.cli;
+
+import org.medv.model.InvalidRequestException;
+import org.medv.train.TrainConfig;
+import org.medv.train.Trainer;
+import org.medv.train.TrainingDataException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code medv train --config FILE}: trains with the masked-diffusion objective and writes checkpoints that
+ * {@code medv generate --model DIR} loads. The config (JSON or properties) is described in libs/train's README and
+ * {@link TrainConfig}; {@code --steps}, {@code --output} and {@code --resume} override it.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train or fine-tune a model with the masked-diffusion objective (stage1/stage2/stage3).")
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "training config (.json or .properties)")
+    Path config;
+
+    @Option(names = "--steps", description = "override the number of optimizer steps")
+    Integer steps;
+
+    @Option(names = "--output", paramLabel = "DIR", description = "override the output directory")
+    Path output;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "continue from a checkpoint directory")
+    Path resume;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        TrainConfig cfg;
+        try {
+            cfg = TrainConfig.load(config);
+            if (steps != null) {
+                cfg = cfg.withSteps(steps);
+            }
+            if (output != null) {
+                cfg = cfg.withOutput(output, cfg.checkpointEvery());
+            }
+            if (resume != null) {
+                cfg = cfg.withResume(resume);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("config", e.getMessage());
+        }
+        if (cfg.output() == null) {
+            throw new InvalidRequestException("config", "set \"output\" in " + config + " or pass --output DIR");
+        }
+        try (Trainer trainer = Trainer.create(cfg)) {
+            out.printf("training %s from %s: stage %s, parts %s, %d steps of %d samples%n", cfg.data(),
+                    cfg.resume() != null ? cfg.resume() : cfg.init(), cfg.stage(), cfg.trainedParts(), cfg.steps(),
+                    cfg.samplesPerStep());
+            int every = cfg.logEvery();
+            trainer.onStep(r -> {
+                if (r.step() % every == 0 || r.step() == r.totalSteps()) {
+                    out.println(r);
+                    out.flush();
+                }
+            });
+            trainer.train();
+            out.printf("model written to %s%n", cfg.output());
+        } catch (TrainingDataException e) {
+            throw new InvalidRequestException("data", e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("config", e.getMessage());
+        }
+        out.flush();
+        return 0;
+    }
+}
