@@ -21,7 +21,6 @@ import org.medv.model.vision.VisionEncoder;
 import org.medv.model.vision.VisionTowerLocator;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -144,7 +143,7 @@ public final class TrainableModel implements AutoCloseable {
         try {
             return preprocessor.process(decoder.decode(Files.readAllBytes(image)));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read image " + image, e);
+            throw new TrainingDataException("cannot read image " + image + " (check image_dir): " + e, e);
         }
     }
 
