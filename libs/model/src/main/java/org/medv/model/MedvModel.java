@@ -94,11 +94,13 @@ public final class MedvModel implements AutoCloseable {
     private final ImageDecoder decoder;
     private final TextTokenizer tokenizer;
     private final String visionError;
+    private final VisionTowerLocator.Located tower;
 
     private MedvModel(ModelConfig config, NDManager manager, LladaModel llm, VisionEncoder vision,
                       ImagePreprocessor preprocessor, ImageDecoder decoder, TextTokenizer tokenizer,
-                      String visionError) {
+                      String visionError, VisionTowerLocator.Located tower) {
         this.visionError = visionError;
+        this.tower = tower;
         this.config = config;
         this.manager = manager;
         this.llm = llm;
@@ -115,7 +117,7 @@ public final class MedvModel implements AutoCloseable {
             TextTokenizer tok = Files.isRegularFile(o.modelDir().resolve("tokenizer.json"))
                     ? TextTokenizer.load(o.modelDir()) : null;
             return new MedvModel(cfg, null, null, null, null, new ImageDecoder(o.maxImagePixels()), tok,
-                    "this process holds only the tokenizer of " + o.modelDir());
+                    "this process holds only the tokenizer of " + o.modelDir(), null);
         }
         Device device = Devices.parse(o.device());
         DataType dtype = Devices.dtype(o.dtype());
@@ -131,10 +133,12 @@ public final class MedvModel implements AutoCloseable {
             VisionEncoder vision = null;
             ImagePreprocessor pre = null;
             String visionError = null;
+            VisionTowerLocator.Located located = null;
             if (visual && cfg.multimodal()) {
                 try {
                     var tower = VisionTowerLocator.locate(cfg, o.visionTowerDir(), o.hubCaches(), ckpt);
                     vision = VisionEncoder.load(cfg, ckpt, tower, manager, dtype);
+                    located = tower;
                     Path preDir = tower.directory() != null ? tower.directory() : o.modelDir();
                     pre = new ImagePreprocessor(PreprocessorConfig.load(preDir, tower.config().imageSize()),
                             cfg.llava());
@@ -151,7 +155,7 @@ public final class MedvModel implements AutoCloseable {
             TextTokenizer tok = o.parts() != Parts.VISION && Files.isRegularFile(o.modelDir().resolve("tokenizer.json"))
                     ? TextTokenizer.load(o.modelDir()) : null;
             return new MedvModel(cfg, manager, llm, vision, pre, new ImageDecoder(o.maxImagePixels()), tok,
-                    visionError);
+                    visionError, located);
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -172,6 +176,16 @@ public final class MedvModel implements AutoCloseable {
 
     public boolean hasVision() {
         return vision != null;
+    }
+
+    /** The vision encoder (tower, projector, merge), or null for a text-only model. */
+    public VisionEncoder vision() {
+        return vision;
+    }
+
+    /** Where the vision tower's config came from, or null for a text-only model. */
+    public VisionTowerLocator.Located tower() {
+        return tower;
     }
 
     /** The model's tokenizer, or null when its directory has no tokenizer.json (raw prompt ids only). */
@@ -236,6 +250,18 @@ public final class MedvModel implements AutoCloseable {
             rows.add(() -> m.create(e.data(), new Shape(e.rows(), e.cols())));
         }
         return splice(m, promptIds, rows);
+    }
+
+    /**
+     * Input embeddings [length, hidden] from ids and already computed image rows, one per {@code -200} in order
+     * (training splices its noisy sequences this way; the rows stay in the autograd graph).
+     */
+    public NDArray spliceRows(NDManager m, int[] ids, List<NDArray> imageRows) {
+        List<java.util.function.Supplier<NDArray>> rows = new ArrayList<>();
+        for (NDArray r : imageRows) {
+            rows.add(() -> r);
+        }
+        return splice(m, ids, rows);
     }
 
     private NDArray splice(NDManager m, int[] promptIds, List<java.util.function.Supplier<NDArray>> images) {
