@@ -100,12 +100,12 @@ class EvaluationE2ETest {
             jsonl.append(q).append('\n');
         }
         Files.writeString(dir.resolve("llava_med_eval_qa50_qa.jsonl"), jsonl.toString());
-        int judged = stack.judge.calls.get();
+        int judged = stack.judge.received().size();
         String out = medv("eval", "run", "--dataset", "qa50", "--data", dir.toString(), "--run-id", "e2e-qa50",
                 "--port", Integer.toString(Stack.grpc(1)), "--evaluator", EVALUATOR, "--gen-length", "8",
                 "--block-length", "8", "--steps", "8");
         assertTrue(out.contains("Conversation") || out.contains("conversation"), out);
-        assertTrue(stack.judge.calls.get() >= judged + 2, "the judge reviewed both answers");
+        assertTrue(stack.judge.received().size() >= judged + 2, "the judge reviewed both answers");
         double expected = 0;
         for (String line : get("/runs/e2e-qa50/results.jsonl").split("\n")) {
             JsonObject r = JsonParser.parseString(line).getAsJsonObject();

@@ -3,6 +3,7 @@ package org.medv.e2e;
 import org.medv.cli.stack.LocalStack;
 import org.medv.model.DemoModel;
 import org.medv.testkit.EmbeddedKafka;
+import org.medv.testkit.FakeJudgeServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,9 +28,9 @@ final class Stack {
     final EmbeddedKafka kafka;
     final LocalStack services;
     final Path modelDir;
-    final FakeJudge judge;
+    final FakeJudgeServer judge;
 
-    private Stack(EmbeddedKafka kafka, LocalStack services, Path modelDir, FakeJudge judge) {
+    private Stack(EmbeddedKafka kafka, LocalStack services, Path modelDir, FakeJudgeServer judge) {
         this.kafka = kafka;
         this.services = services;
         this.modelDir = modelDir;
@@ -49,7 +50,9 @@ final class Stack {
             Path run = Files.createDirectories(root.resolve("e2e/target/stack"));
             Path model = DemoModel.write(run.resolve("model"), 3);
             EmbeddedKafka kafka = EmbeddedKafka.start();
-            FakeJudge judge = new FakeJudge();
+            // the judge scores the reference 8 and the candidate 6 (relative 75), an empty candidate 2 (25)
+            FakeJudgeServer judge = new FakeJudgeServer().otherwise(candidate -> FakeJudgeServer.Reply.completion(
+                    (candidate.isBlank() ? "8 2" : "8 6") + "\nAssistant 1 is more detailed."));
             kafka.createTopics(3, "medv.denoise.steps", "medv.answers");
             LocalStack.Settings s = new LocalStack.Settings(root, model, run, kafka.bootstrapServers(), 0,
                     GATEWAY_GRPC, GATEWAY_HTTP, 19101, 18101, 19102, 18102, 2,

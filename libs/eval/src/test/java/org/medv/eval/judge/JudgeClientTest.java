@@ -4,6 +4,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.medv.eval.JudgeScore;
+import org.medv.testkit.FakeJudgeServer;
+import org.medv.testkit.FakeJudgeServer.Reply;
 
 import java.io.IOException;
 import java.net.http.HttpHeaders;
@@ -20,7 +22,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.medv.eval.judge.FakeJudgeServer.Reply;
 
 class JudgeClientTest {
     private static JudgeConfig config(FakeJudgeServer server, String key) {

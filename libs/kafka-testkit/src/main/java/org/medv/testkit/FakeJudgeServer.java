@@ -1,4 +1,4 @@
-package org.medv.eval.judge;
+package org.medv.testkit;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -18,18 +18,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
- * An OpenAI-compatible {@code /v1/chat/completions} endpoint on loopback that replies from a script (then with the
- * fallback reply), records every request and the peak number of requests in flight.
+ * An OpenAI-compatible {@code /v1/chat/completions} endpoint on loopback, the stand-in for a paid LLM judge in
+ * tests: it replies from a script, then with the fallback (a fixed reply, or one computed from the candidate
+ * answer), and records every request and the peak number of requests in flight.
  */
-final class FakeJudgeServer implements AutoCloseable {
-    record Reply(int status, Map<String, String> headers, String body, long holdMs) {
-        static Reply completion(String content) {
+public final class FakeJudgeServer implements AutoCloseable {
+    public record Reply(int status, Map<String, String> headers, String body, long holdMs) {
+        public static Reply completion(String content) {
             return completion(content, 0);
         }
 
-        static Reply completion(String content, long holdMs) {
+        public static Reply completion(String content, long holdMs) {
             JsonObject message = new JsonObject();
             message.addProperty("role", "assistant");
             message.addProperty("content", content);
@@ -46,12 +48,12 @@ final class FakeJudgeServer implements AutoCloseable {
             return new Reply(200, Map.of("Content-Type", "application/json"), body.toString(), holdMs);
         }
 
-        static Reply status(int status, String body, Map<String, String> headers) {
+        public static Reply status(int status, String body, Map<String, String> headers) {
             return new Reply(status, headers, body, 0);
         }
     }
 
-    record Received(JsonObject body, String authorization, String path, long atNanos) {
+    public record Received(JsonObject body, String authorization, String path, long atNanos) {
     }
 
     private final HttpServer server;
@@ -60,34 +62,48 @@ final class FakeJudgeServer implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger maxInFlight = new AtomicInteger();
-    private volatile Reply fallback = Reply.completion("8 7\nBoth answers are fine.");
+    private volatile Function<String, Reply> fallback = candidate -> Reply.completion("8 7\nBoth answers are fine.");
 
-    FakeJudgeServer() throws IOException {
+    public FakeJudgeServer() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/chat/completions", this::handle);
         server.setExecutor(executor);
         server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort() + "/v1";
     }
 
-    FakeJudgeServer then(Reply reply) {
+    public FakeJudgeServer then(Reply reply) {
         script.add(reply);
         return this;
     }
 
-    FakeJudgeServer otherwise(Reply reply) {
-        fallback = reply;
+    public FakeJudgeServer otherwise(Reply reply) {
+        fallback = candidate -> reply;
         return this;
     }
 
-    List<Received> received() {
+    /** Replies computed from the candidate answer (assistant 2 of the review prompt) once the script is used up. */
+    public FakeJudgeServer otherwise(Function<String, Reply> byCandidate) {
+        fallback = byCandidate;
+        return this;
+    }
+
+    /** Assistant 2's answer in a review request's user message. */
+    public static String candidate(JsonObject request) {
+        String user = request.getAsJsonArray("messages").get(1).getAsJsonObject().get("content").getAsString();
+        int start = user.indexOf("[Assistant 2]\n");
+        int end = user.indexOf("\n\n[End of Assistant 2]");
+        return start < 0 || end < start ? "" : user.substring(start + "[Assistant 2]\n".length(), end);
+    }
+
+    public List<Received> received() {
         return received;
     }
 
-    int maxInFlight() {
+    public int maxInFlight() {
         return maxInFlight.get();
     }
 
@@ -96,12 +112,12 @@ final class FakeJudgeServer implements AutoCloseable {
         maxInFlight.accumulateAndGet(now, Math::max);
         try (exchange) {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            received.add(new Received(JsonParser.parseString(body).getAsJsonObject(),
-                    exchange.getRequestHeaders().getFirst("Authorization"), exchange.getRequestURI().getPath(),
-                    System.nanoTime()));
+            JsonObject request = JsonParser.parseString(body).getAsJsonObject();
+            received.add(new Received(request, exchange.getRequestHeaders().getFirst("Authorization"),
+                    exchange.getRequestURI().getPath(), System.nanoTime()));
             Reply reply = script.poll();
             if (reply == null) {
-                reply = fallback;
+                reply = fallback.apply(candidate(request));
             }
             if (reply.holdMs() > 0) {
                 Thread.sleep(reply.holdMs());
