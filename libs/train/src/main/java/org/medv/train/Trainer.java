@@ -9,6 +9,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.medv.model.device.Scalars;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -193,7 +194,7 @@ public final class Trainer implements AutoCloseable {
                     MaskedDiffusionLoss.Result r = loss.compute(mm, batch, rng);
                     // nothing masked, or no trained parameter reached (stage 1 on a text-only batch): no gradient
                     if (r.maskedTokens() > 0 && reachesTrained(r)) {
-                        gc.backward(r.loss().div(config.accumulation())); // accumulation averages micro-batches
+                        gc.backward(Scalars.div(r.loss(), config.accumulation())); // accumulation averages micro-batches
                     }
                     lossSum += r.loss().getFloat();
                     masked += r.maskedTokens();

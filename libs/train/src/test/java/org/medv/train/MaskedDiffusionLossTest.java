@@ -128,6 +128,43 @@ class MaskedDiffusionLossTest {
         }
     }
 
+    /**
+     * Regression: the token ids of an embedding lookup must outlive the lookup, because autograd reads them in the
+     * backward pass; they were closed right away, so a GC between forward and backward let the backward read freed
+     * memory ("index 139840606980128 is out of bounds for dimension 0 with size 409" in a real training run).
+     */
+    @Test
+    void embeddingGradientSurvivesAGarbageCollectionBeforeBackward() throws Exception {
+        NDArray table = model.llm().weights().embedTokens();
+        long[] ids = {3, 7, 7, 11, 19};
+        table.setRequiresGradient(true);
+        try (NDManager m = model.manager().newSubManager();
+             GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray loss = model.llm().embed(m, ids).sum();
+            for (int round = 0; round < 5; round++) {
+                System.gc();
+                Thread.sleep(20);
+                // reuse the freed native memory with values that are no valid token id
+                for (int i = 0; i < 64; i++) {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(ids.length * Long.BYTES);
+                    while (b.hasRemaining()) {
+                        b.put((byte) 0x7F);
+                    }
+                }
+            }
+            gc.backward(loss);
+            float[] rowSums = table.getGradient().sum(new int[] {1}).toFloatArray();
+            long hidden = table.getShape().get(1);
+            for (int row = 0; row < rowSums.length; row++) {
+                final long token = row;
+                long uses = java.util.Arrays.stream(ids).filter(id -> id == token).count();
+                assertEquals(uses * hidden, rowSums[row], 1e-3, "gradient row " + row);
+            }
+        } finally {
+            table.setRequiresGradient(false);
+        }
+    }
+
     private static double value(MaskedDiffusionLoss loss, TinyExamples ex) {
         try (NDManager m = model.manager().newSubManager()) {
             return loss.compute(m, ex.samples(m), new SplittableRandom(11)).loss().getFloat();

@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.medv.model.config.LladaConfig;
+import org.medv.model.device.Scalars;
 import org.medv.model.sampler.MaskPredictor;
 
 /**
@@ -62,11 +63,12 @@ public final class LladaModel implements MaskPredictor, AutoCloseable {
     /** Token embeddings [n, hidden] (ids must be real tokens: image placeholders are spliced by the caller). */
     @Override
     public NDArray embed(NDManager m, long[] ids) {
-        try (NDArray idx = m.create(ids)) {
-            NDArray rows = weights.embedTokens().get(idx);
-            rows.attach(m); // results belong to the first operand's manager: move them to the caller's
-            return rows;
-        }
+        // idx lives as long as m, not just this call: autograd keeps it for the embedding's backward, and DJL backs
+        // it with a Java direct buffer that a GC frees once the array is closed (training then read freed memory)
+        NDArray idx = m.create(ids);
+        NDArray rows = weights.embedTokens().get(idx);
+        rows.attach(m); // results belong to the first operand's manager: move them to the caller's
+        return rows;
     }
 
     /** Final hidden states (after the last RMSNorm) [batch, seq, hidden] for input embeddings [batch, seq, hidden]. */
@@ -131,7 +133,7 @@ public final class LladaModel implements MaskPredictor, AutoCloseable {
             v = v.expandDims(2).broadcast(b, kvHeads, group, l, hd).reshape(b, heads, l, hd);
         }
         // scaled dot-product attention, fully bidirectional: [b, heads, l, l]
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(hd));
+        NDArray scores = Scalars.div(q.matMul(k.transpose(0, 1, 3, 2)), Math.sqrt(hd));
         NDArray probs = scores.softmax(-1);
         NDArray out = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, l, (long) heads * hd);
         return linear(out, layer.o());
@@ -142,7 +144,7 @@ public final class LladaModel implements MaskPredictor, AutoCloseable {
         DataType in = x.getDataType();
         NDArray x32 = x.toType(DataType.FLOAT32, false);
         NDArray variance = x32.square().mean(new int[] {-1}, true);
-        NDArray normed = x32.mul(variance.add(config.rmsNormEps()).sqrt().getNDArrayInternal().rdiv(1f));
+        NDArray normed = x32.mul(Scalars.rdiv(1f, variance.add(config.rmsNormEps()).sqrt()));
         return normed.toType(in, false).mul(weight); // activation first: results belong to its manager
     }
 

@@ -3,6 +3,7 @@ package org.medv.model.vision;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import org.medv.model.config.SiglipVisionConfig;
+import org.medv.model.device.Scalars;
 
 /**
  * SigLIP's vision transformer as LLaVA uses it ({@code siglip_encoder.py}): patch convolution, learned position
@@ -77,7 +78,7 @@ public final class SiglipTower implements AutoCloseable {
         NDArray q = linear(x, l.qW(), l.qB()).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
         NDArray k = linear(x, l.kW(), l.kB()).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
         NDArray v = linear(x, l.vW(), l.vB()).reshape(b, t, heads, hd).transpose(0, 2, 1, 3);
-        NDArray probs = q.matMul(k.transpose(0, 1, 3, 2)).mul(Math.pow(hd, -0.5)).softmax(-1);
+        NDArray probs = Scalars.mul(q.matMul(k.transpose(0, 1, 3, 2)), Math.pow(hd, -0.5)).softmax(-1);
         NDArray out = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.hiddenSize());
         return linear(out, l.oW(), l.oB());
     }
@@ -90,8 +91,8 @@ public final class SiglipTower implements AutoCloseable {
 
     /** gelu_pytorch_tanh: 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
     static NDArray geluTanh(NDArray x) {
-        NDArray inner = x.add(x.pow(3).mul(0.044715f)).mul((float) Math.sqrt(2.0 / Math.PI));
-        return x.mul(0.5f).mul(inner.tanh().add(1f));
+        NDArray inner = Scalars.mul(x.add(Scalars.mul(Scalars.pow(x, 3), 0.044715f)), (float) Math.sqrt(2.0 / Math.PI));
+        return Scalars.mul(x, 0.5f).mul(inner.tanh().add(1f));
     }
 
     static NDArray linear(NDArray x, NDArray w, NDArray b) {
