@@ -21,14 +21,21 @@ final class DatasetFiles {
     private DatasetFiles() {
     }
 
-    /** LLaVA instruction format: the image token before the first question only, then human/gpt turns. */
+    /**
+     * LLaVA instruction format: the image token before the first question only, then human/gpt turns. Every other
+     * question (alternating, starting with the first of even-numbered images) ends in {@link SyntheticDataset#ANSWER_SUFFIX}, the
+     * instruction LLaVA-Med's evaluation appends, so a model trained on it answers both forms of a question.
+     */
     static String trainJson(List<Item> items) {
         JsonArray root = new JsonArray();
-        for (Item item : items) {
+        for (int i = 0; i < items.size(); i++) {
+            Item item = items.get(i);
             JsonArray turns = new JsonArray();
             boolean first = true;
-            for (Question q : item.questions()) {
-                turns.add(turn("human", (first ? IMAGE_TOKEN : "") + q.text()));
+            for (int k = 0; k < item.questions().size(); k++) {
+                Question q = item.questions().get(k);
+                String text = (i + k) % 2 == 0 ? q.text() + SyntheticDataset.ANSWER_SUFFIX : q.text();
+                turns.add(turn("human", (first ? IMAGE_TOKEN : "") + text));
                 turns.add(turn("gpt", q.answer()));
                 first = false;
             }

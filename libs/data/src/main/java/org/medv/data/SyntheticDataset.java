@@ -27,7 +27,12 @@ import java.util.Random;
  * size, and the same arguments write the same bytes.
  */
 public final class SyntheticDataset {
-    public static final String GENERATOR = "medv-synthetic-scans-v1";
+    public static final String GENERATOR = "medv-synthetic-scans-v2";
+    /**
+     * What {@code medv eval run} appends to each VQA question (libs/model {@code PromptBuilder.MEDV_ANSWER_SUFFIX});
+     * every other training question carries it too.
+     */
+    public static final String ANSWER_SUFFIX = " Answer concisely in English.";
 
     /** The two splits; their names are the file-name prefixes. */
     public enum Split {

@@ -15,16 +15,16 @@ final class TinySetup {
     static final String DATA = """
             [
               {"id": "a", "image": "red.png", "conversations": [
-                {"from": "human", "value": "<image>\\nWhat color is the image?"},
-                {"from": "gpt", "value": "red"}]},
+                {"from": "human", "value": "<image>\\nIs this image bright or dark?"},
+                {"from": "gpt", "value": "bright"}]},
               {"id": "b", "image": "blue.png", "conversations": [
-                {"from": "human", "value": "What color is the image?\\n<image>"},
-                {"from": "gpt", "value": "blue"}]},
+                {"from": "human", "value": "Is this image bright or dark?\\n<image>"},
+                {"from": "gpt", "value": "dark"}]},
               {"id": "c", "image": "red.png", "conversations": [
                 {"from": "human", "value": "<image>\\nIs there a lesion?"},
                 {"from": "gpt", "value": "no"}]},
               {"id": "d", "conversations": [
-                {"from": "human", "value": "Where is the liver?"},
+                {"from": "human", "value": "Which side is the lesion on?"},
                 {"from": "gpt", "value": "upper right"}]}
             ]
             """;
