@@ -42,6 +42,10 @@ final class DataSynthCommand implements Callable<Integer> {
     @Option(names = "--size", paramLabel = "PX", description = "image side in pixels, at least 32 (default ${DEFAULT-VALUE})")
     int size = SyntheticScans.DEFAULT_SIZE;
 
+    @Option(names = "--multi-turn", description = "train.json: one conversation per image with all its questions "
+            + "(default: one entry per question)")
+    boolean multiTurn;
+
     @Override
     public Integer call() {
         if (train < 0 || test < 0 || train + test == 0) {
@@ -53,7 +57,7 @@ final class DataSynthCommand implements Callable<Integer> {
         }
         SyntheticDataset.Summary s;
         try {
-            s = SyntheticDataset.write(out, train, test, seed, size);
+            s = SyntheticDataset.write(out, train, test, seed, size, multiTurn);
         } catch (UncheckedIOException e) {
             throw new InvalidRequestException("out", e.getMessage(), e);
         }

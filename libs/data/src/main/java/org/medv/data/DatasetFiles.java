@@ -22,30 +22,40 @@ final class DatasetFiles {
     }
 
     /**
-     * LLaVA instruction format: the image token before the first question only, then human/gpt turns. Every other
-     * question (alternating, starting with the first of even-numbered images) ends in {@link SyntheticDataset#ANSWER_SUFFIX}, the
-     * instruction LLaVA-Med's evaluation appends, so a model trained on it answers both forms of a question.
+     * LLaVA instruction format. Single-turn (the default, like LLaVA-Med's VQA training sets): one entry per question,
+     * {@code <image>\n} before it, ids {@code <image stem>_q<k>}. Multi-turn: one entry per image with all its
+     * questions as turns, the image token before the first only. Every other question (alternating, starting with
+     * the first of even-numbered images) ends in {@link SyntheticDataset#ANSWER_SUFFIX}, the instruction LLaVA-Med's
+     * evaluation appends, so a model trained on it answers both forms of a question.
      */
-    static String trainJson(List<Item> items) {
+    static String trainJson(List<Item> items, boolean multiTurn) {
         JsonArray root = new JsonArray();
         for (int i = 0; i < items.size(); i++) {
             Item item = items.get(i);
             JsonArray turns = new JsonArray();
-            boolean first = true;
             for (int k = 0; k < item.questions().size(); k++) {
                 Question q = item.questions().get(k);
                 String text = (i + k) % 2 == 0 ? q.text() + SyntheticDataset.ANSWER_SUFFIX : q.text();
-                turns.add(turn("human", (first ? IMAGE_TOKEN : "") + text));
+                turns.add(turn("human", (k == 0 || !multiTurn ? IMAGE_TOKEN : "") + text));
                 turns.add(turn("gpt", q.answer()));
-                first = false;
+                if (!multiTurn) {
+                    root.add(entry(item.id() + "_q" + k, item, turns));
+                    turns = new JsonArray();
+                }
             }
-            JsonObject o = new JsonObject();
-            o.addProperty("id", item.id());
-            o.addProperty("image", item.scan().image());
-            o.add("conversations", turns);
-            root.add(o);
+            if (multiTurn) {
+                root.add(entry(item.id(), item, turns));
+            }
         }
         return GSON.toJson(root) + "\n";
+    }
+
+    private static JsonObject entry(String id, Item item, JsonArray turns) {
+        JsonObject o = new JsonObject();
+        o.addProperty("id", id);
+        o.addProperty("image", item.scan().image());
+        o.add("conversations", turns);
+        return o;
     }
 
     /** LLaVA-Med test format (reference notes §6.3): one question per entry, ids {@code <image stem>_q<k>}. */

@@ -78,13 +78,17 @@ public final class SyntheticDataset {
         return items;
     }
 
-    /** {@link #write(Path, int, int, long, int)} with {@link SyntheticScans#DEFAULT_SIZE} pixel images. */
+    /** {@link #write(Path, int, int, long, int, boolean)}: {@link SyntheticScans#DEFAULT_SIZE} px, single-turn. */
     public static Summary write(Path dir, int trainImages, int testImages, long seed) {
-        return write(dir, trainImages, testImages, seed, SyntheticScans.DEFAULT_SIZE);
+        return write(dir, trainImages, testImages, seed, SyntheticScans.DEFAULT_SIZE, false);
     }
 
-    /** Writes both splits under {@code dir} (created if missing; files of the same names are overwritten). */
-    public static Summary write(Path dir, int trainImages, int testImages, long seed, int imageSize) {
+    /**
+     * Writes both splits under {@code dir} (created if missing; files of the same names are overwritten); train.json
+     * has one entry per question, or with {@code multiTurn} one conversation per image.
+     */
+    public static Summary write(Path dir, int trainImages, int testImages, long seed, int imageSize,
+                                boolean multiTurn) {
         if (trainImages + testImages <= 0) {
             throw new IllegalArgumentException("need at least one image, got train " + trainImages + " and test "
                     + testImages);
@@ -100,7 +104,7 @@ public final class SyntheticDataset {
                 }
             }
             Settings settings = new Settings(seed, imageSize, trainImages, testImages);
-            writeText(dir.resolve("train.json"), DatasetFiles.trainJson(train));
+            writeText(dir.resolve("train.json"), DatasetFiles.trainJson(train, multiTurn));
             writeText(dir.resolve("test.json"), DatasetFiles.testJson(test));
             writeText(dir.resolve("metadata.json"), DatasetFiles.metadataJson(settings, train, test));
             writeText(dir.resolve("README.md"), DatasetFiles.readme(settings, train, test));

@@ -64,7 +64,7 @@ class SyntheticDatasetTest {
     void countsPerSplit() throws IOException {
         JsonArray train = json("train.json").getAsJsonArray();
         List<VqaItem> test = VqaTestReader.read(dir.resolve("test.json"));
-        assertEquals(TRAIN, train.size());
+        assertEquals(TRAIN * QuestionGenerator.PER_SCAN, train.size());
         assertEquals(TEST * QuestionGenerator.PER_SCAN, test.size());
         assertEquals(new SyntheticDataset.Summary(dir, TRAIN, TEST, TRAIN * QuestionGenerator.PER_SCAN,
                 TEST * (QuestionGenerator.CLOSED_YES + QuestionGenerator.CLOSED_NO), TEST * QuestionGenerator.OPEN),
@@ -88,11 +88,34 @@ class SyntheticDatasetTest {
     }
 
     @Test
-    void trainJsonHasAlternatingTurnsWithOneImageToken() {
-        for (JsonElement e : json("train.json").getAsJsonArray()) {
+    void trainJsonHasOneEntryPerQuestionWithTheImageToken() {
+        JsonArray entries = json("train.json").getAsJsonArray();
+        assertEquals(TRAIN * QuestionGenerator.PER_SCAN, entries.size());
+        int suffixed = 0;
+        for (JsonElement e : entries) {
+            JsonObject o = e.getAsJsonObject();
+            assertTrue(o.get("id").getAsString().matches("train_\\d{5}_q\\d"), o.get("id").getAsString());
+            assertTrue(Files.isRegularFile(dir.resolve("images").resolve(o.get("image").getAsString())));
+            JsonArray turns = o.getAsJsonArray("conversations");
+            assertEquals(2, turns.size());
+            assertEquals("human", turns.get(0).getAsJsonObject().get("from").getAsString());
+            assertEquals("gpt", turns.get(1).getAsJsonObject().get("from").getAsString());
+            String question = turns.get(0).getAsJsonObject().get("value").getAsString();
+            assertTrue(question.startsWith("<image>\n"), question);
+            suffixed += question.endsWith(SyntheticDataset.ANSWER_SUFFIX) ? 1 : 0;
+        }
+        // every other question carries the evaluation suffix
+        assertEquals(entries.size() / 2.0, suffixed, 1.0);
+    }
+
+    @Test
+    void multiTurnTrainJsonHasAlternatingTurnsWithOneImageToken(@TempDir Path multi) throws IOException {
+        SyntheticDataset.write(multi, TRAIN, 0, SEED, SyntheticScans.DEFAULT_SIZE, true);
+        JsonArray entries = JsonParser.parseString(Files.readString(multi.resolve("train.json"))).getAsJsonArray();
+        assertEquals(TRAIN, entries.size());
+        for (JsonElement e : entries) {
             JsonObject o = e.getAsJsonObject();
             assertTrue(o.get("id").getAsString().startsWith("train_"));
-            assertTrue(Files.isRegularFile(dir.resolve("images").resolve(o.get("image").getAsString())));
             JsonArray turns = o.getAsJsonArray("conversations");
             assertEquals(2 * QuestionGenerator.PER_SCAN, turns.size());
             for (int t = 0; t < turns.size(); t++) {
@@ -119,7 +142,8 @@ class SyntheticDatasetTest {
             JsonObject image = AnswerOracle.byImage(images, e.getAsJsonObject().get("image").getAsString());
             JsonArray turns = e.getAsJsonObject().getAsJsonArray("conversations");
             for (int t = 0; t < turns.size(); t += 2) {
-                String q = turns.get(t).getAsJsonObject().get("value").getAsString().replace("<image>\n", "");
+                String q = turns.get(t).getAsJsonObject().get("value").getAsString().replace("<image>\n", "")
+                        .replace(SyntheticDataset.ANSWER_SUFFIX, "");
                 assertEquals(AnswerOracle.answer(q, image, size), turns.get(t + 1).getAsJsonObject().get("value")
                         .getAsString(), q);
                 checked++;
