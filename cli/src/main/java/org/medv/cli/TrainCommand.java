@@ -1,5 +1,6 @@
 package org.medv.cli;
 
+import org.medv.eval.report.Charts;
 import org.medv.model.InvalidRequestException;
 import org.medv.train.TrainConfig;
 import org.medv.train.Trainer;
@@ -9,8 +10,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
@@ -68,8 +73,15 @@ final class TrainCommand implements Callable<Integer> {
                     out.flush();
                 }
             });
+            long start = System.nanoTime();
             trainer.train();
-            out.printf("model written to %s%n", cfg.output());
+            Path curve = cfg.output().resolve("loss.png");
+            Files.write(curve, Charts.lossPng(trainer.losses(), "Training loss: " + cfg.data().getFileName()
+                    + ", " + cfg.stage().name().toLowerCase(Locale.ROOT) + ", batch " + cfg.samplesPerStep()));
+            out.printf("model written to %s (loss curve %s) after %.0f s%n", cfg.output(), curve.getFileName(),
+                    (System.nanoTime() - start) / 1e9);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the loss curve to " + cfg.output(), e);
         } catch (TrainingDataException e) {
             throw new InvalidRequestException("data", e.getMessage());
         } catch (IllegalArgumentException e) {

@@ -118,6 +118,44 @@ public final class Charts {
         }
     }
 
+    /**
+     * A training curve: the loss of every optimizer step (thin, light) and its moving average over {@code n / 50}
+     * steps (thick), steps 1..n along x. The y axis is sized to the average so that early spikes do not flatten it.
+     */
+    public static byte[] lossPng(List<Double> losses, String title) {
+        try (Plot plot = new Plot(WIDTH, HEIGHT)) {
+            plot.title(title);
+            if (losses.isEmpty()) {
+                plot.message("no steps");
+                return plot.png();
+            }
+            Rectangle area = new Rectangle(LEFT, TOP, WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM);
+            List<Double> average = movingAverage(losses, Math.max(1, losses.size() / 50));
+            double max = Plot.niceMax(average.stream().mapToDouble(Double::doubleValue).max().orElse(1) * 1.1);
+            plot.yAxis(area, max, "Masked-diffusion loss");
+            plot.curve(area, max, losses, new java.awt.Color(0xaec7e8), 1f);
+            plot.curve(area, max, average, Plot.PALETTE[0], 2.5f);
+            plot.xTicks(area, 1, losses.size(), "Optimizer step");
+            plot.legend(area.x + area.width - 220, area.y + 8,
+                    List.of("moving average (" + Math.max(1, losses.size() / 50) + " steps)"));
+            return plot.png();
+        }
+    }
+
+    /** Mean of the last {@code window} values at each position (fewer at the start). */
+    static List<Double> movingAverage(List<Double> values, int window) {
+        List<Double> out = new ArrayList<>(values.size());
+        double sum = 0;
+        for (int i = 0; i < values.size(); i++) {
+            sum += values.get(i);
+            if (i >= window) {
+                sum -= values.get(i - window);
+            }
+            out.add(sum / Math.min(i + 1, window));
+        }
+        return out;
+    }
+
     private static void add(List<String> labels, List<Double> values, String key, JudgeMean mean) {
         labels.add(ReportNames.title(key));
         values.add(mean.relative());

@@ -149,6 +149,43 @@ final class Plot implements AutoCloseable {
         g.setStroke(new BasicStroke(1f));
     }
 
+    /** A polyline over a numeric x axis: value i at {@code x = area.x + i * width / (n - 1)}; nulls break it. */
+    void curve(Rectangle area, double max, List<Double> values, Color color, float width) {
+        g.setColor(color);
+        g.setStroke(new BasicStroke(width));
+        int n = values.size();
+        int previousX = -1;
+        int previousY = -1;
+        for (int i = 0; i < n; i++) {
+            Double v = values.get(i);
+            if (v == null || !Double.isFinite(v)) {
+                previousX = -1;
+                continue;
+            }
+            int x = (int) Math.round(area.x + (n == 1 ? 0 : (double) i * area.width / (n - 1)));
+            int y = y(area, max, v);
+            if (previousX >= 0) {
+                g.drawLine(previousX, previousY, x, y);
+            }
+            previousX = x;
+            previousY = y;
+        }
+        g.setStroke(new BasicStroke(1f));
+    }
+
+    /** Numeric tick labels 0..{@code last} under {@code area} (positions as in {@link #curve}) and an axis title. */
+    void xTicks(Rectangle area, long first, long last, String axisTitle) {
+        FontMetrics fm = g.getFontMetrics();
+        g.setColor(Color.BLACK);
+        for (int i = 0; i <= TICKS; i++) {
+            long value = first + Math.round((double) (last - first) * i / TICKS);
+            int x = area.x + (int) Math.round((double) area.width * i / TICKS);
+            g.drawLine(x, area.y + area.height, x, area.y + area.height + 4);
+            centered(Long.toString(value), x, area.y + area.height + 18);
+        }
+        centered(axisTitle, area.x + area.width / 2, area.y + area.height + 22 + fm.getHeight());
+    }
+
     void legend(int x, int y, List<String> names) {
         FontMetrics fm = g.getFontMetrics();
         for (int i = 0; i < names.size(); i++) {

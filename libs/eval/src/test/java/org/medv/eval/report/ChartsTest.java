@@ -49,6 +49,24 @@ class ChartsTest {
     }
 
     @Test
+    void lossCurveIsAPngWithTheAverageDrawn() throws IOException {
+        List<Double> losses = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            losses.add(4.0 * Math.exp(-i / 100.0) + 0.3 * ((i * 7919) % 13) / 13.0);
+        }
+        BufferedImage image = decode(Charts.lossPng(losses, "Demo training"));
+        assertEquals(Charts.WIDTH, image.getWidth());
+        assertTrue(contains(image, Plot.PALETTE[0].getRGB()), "moving average");
+        assertEquals(Charts.HEIGHT, decode(Charts.lossPng(List.of(), "none")).getHeight());
+    }
+
+    @Test
+    void movingAverageUsesTheLastWindow() {
+        assertEquals(List.of(1.0, 1.5, 2.5, 3.5), Charts.movingAverage(List.of(1.0, 2.0, 3.0, 4.0), 2));
+        assertEquals(List.of(5.0), Charts.movingAverage(List.of(5.0), 3));
+    }
+
+    @Test
     void niceAxisMaxima() {
         assertEquals(100, Plot.niceMax(100), 1e-9);
         assertEquals(200, Plot.niceMax(130), 1e-9);
