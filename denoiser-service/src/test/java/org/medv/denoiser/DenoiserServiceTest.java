@@ -211,8 +211,9 @@ class DenoiserServiceTest {
         assertInvalid(Requests.withImage(model, png, Requests.options(20, 8, 20, false)).build(), "block_length",
                 "8");
         assertInvalid(Requests.withImage(model, png, Requests.options(16, 8, 3, false)).build(), "steps", "3");
-        assertInvalid(Requests.withImage(model, png, Requests.options(2048, 2048, 1, false)).build(), "gen_length",
-                "2048 positions");
+        int max = model.config().llm().maxPositionEmbeddings();
+        assertInvalid(Requests.withImage(model, png, Requests.options(max, max, 1, false)).build(), "gen_length",
+                "the model's " + max + " positions");
         assertInvalid(Requests.textOnly(model, Requests.options(16, 16, 16, false))
                 .addPromptIds(-200).build(), "images", "placeholder");
         assertInvalid(Requests.textOnly(model, Requests.options(16, 16, 16, false))

@@ -79,7 +79,7 @@ class VisionEngineTest {
         VisionEngine.Encoded first = encode(a).join();
         assertFalse(first.cached());
         assertEquals(DType.DTYPE_FLOAT16, first.embeddings().getDtype());
-        assertEquals(16 * 64 * 2, first.embeddings().getData().size());
+        assertEquals(16 * DemoModel.HIDDEN * 2, first.embeddings().getData().size());
         assertTrue(encode(a).join().cached());
         assertFalse(encode(b).join().cached());
         assertFalse(encode(a).join().cached(), "a was evicted by b");

@@ -1,5 +1,6 @@
 package org.medv.vision;
 
+import org.medv.model.DemoModel;
 import org.medv.testkit.DemoModelTestResource;
 import com.google.protobuf.ByteString;
 import grpc.health.v1.HealthGrpc;
@@ -69,9 +70,9 @@ class VisionServiceTest {
         EncodeReply first = encode(png);
         assertFalse(first.getCached());
         assertEquals(16, first.getEmbeddings().getRows());
-        assertEquals(64, first.getEmbeddings().getCols());
+        assertEquals(DemoModel.HIDDEN, first.getEmbeddings().getCols());
         assertEquals(DType.DTYPE_FLOAT32, first.getEmbeddings().getDtype());
-        assertEquals(16 * 64 * 4, first.getEmbeddings().getData().size());
+        assertEquals(16 * DemoModel.HIDDEN * 4, first.getEmbeddings().getData().size());
         assertEquals(VisionEngine.sha256(png), first.getEmbeddings().getImageDigest());
         assertEquals(64, first.getEmbeddings().getImageDigest().length());
 
