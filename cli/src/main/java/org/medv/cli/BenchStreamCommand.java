@@ -6,6 +6,7 @@ import io.grpc.StatusRuntimeException;
 import org.medv.cli.stack.LocalStack;
 import org.medv.cli.stack.ManagedProcess;
 import org.medv.model.DemoModel;
+import org.medv.model.InvalidRequestException;
 import org.medv.proto.v1.AnswerEvent;
 import org.medv.proto.v1.AskRequest;
 import org.medv.proto.v1.AssistantGrpc;
@@ -65,9 +66,10 @@ final class BenchStreamCommand implements Callable<Integer> {
         LocalStack stack = null;
         if (ManagedProcess.portFree(port)) {
             Path root = Launcher.repoRoot();
-            Path model = root.resolve(".run/demo-model");
+            Path model = root.resolve(UpCommand.DEMO_MODEL);
             if (!DemoModel.present(model)) {
-                DemoModel.write(model, 0);
+                throw new InvalidRequestException("model", "no gateway on port " + port + " and no demo model in "
+                        + model + " to start one with");
             }
             LocalStack.Settings d = LocalStack.Settings.defaults(root, model);
             out.println("no gateway on port " + port + ": starting medv with the demo model for this run");

@@ -2,6 +2,7 @@ package org.medv.cli;
 
 import org.medv.cli.stack.LocalStack;
 import org.medv.model.DemoModel;
+import org.medv.model.InvalidRequestException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -17,11 +18,14 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Start medv on this machine: Kafka broker, vision, denoiser, gateway and evaluator services.")
 final class UpCommand implements Callable<Integer> {
+    /** The trained demo model shipped in the repository (see its README for how it was made). */
+    static final String DEMO_MODEL = "models/demo";
+
     @Spec
     CommandSpec spec;
 
     @Option(names = "--model", paramLabel = "DIR",
-            description = "model directory (default: the demo model medv writes into .run/demo-model)")
+            description = "model directory (default: the trained demo model in models/demo)")
     Path model;
 
     @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "use this Kafka cluster instead of starting one")
@@ -48,11 +52,10 @@ final class UpCommand implements Callable<Integer> {
         Path root = Launcher.repoRoot();
         Path modelDir = model;
         if (modelDir == null) {
-            modelDir = root.resolve(".run/demo-model");
+            modelDir = root.resolve(DEMO_MODEL);
             if (!DemoModel.present(modelDir)) {
-                out.println("writing the demo model (small, random weights, own tokenizer) to " + modelDir);
-                out.flush();
-                DemoModel.write(modelDir, 0);
+                throw new InvalidRequestException("model", "the demo model is missing from " + modelDir
+                        + "; restore it (git checkout models/demo) or rebuild it as models/demo/README.md says");
             }
         }
         LocalStack.Settings d = LocalStack.Settings.defaults(root, modelDir);
@@ -78,7 +81,8 @@ final class UpCommand implements Callable<Integer> {
         out.println("  evaluator  http://localhost:" + s.evaluatorHttpPort() + "/runs");
         out.println("  Kafka      " + stack.bootstrapServers() + "  (topics medv.denoise.steps, medv.answers)");
         out.println("  model      " + modelDir);
-        out.println("Try: ./medv ask --image testdata/golden/tiny-llada-medv/image0.png \"Is there a lesion?\"");
+        out.println("Try: ./medv ask --image " + DEMO_MODEL + "/examples/mri-left-right.png \"How many lesions are "
+                + "there?\"");
         out.println("Ctrl-C stops everything.");
         out.flush();
         stopped.await();

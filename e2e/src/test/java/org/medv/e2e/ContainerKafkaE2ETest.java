@@ -4,7 +4,6 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import org.junit.jupiter.api.Test;
 import org.medv.cli.stack.LocalStack;
-import org.medv.model.DemoModel;
 import org.medv.proto.v1.AnswerEvent;
 import org.medv.proto.v1.AssistantGrpc;
 import org.testcontainers.junit.jupiter.Container;
@@ -29,7 +28,7 @@ class ContainerKafkaE2ETest {
     @Test
     void askThroughAContainerBroker() throws Exception {
         Path run = Files.createDirectories(Stack.repoRoot().resolve("e2e/target/container-stack"));
-        Path model = DemoModel.write(run.resolve("model"), 5);
+        Path model = Stack.repoRoot().resolve("models/demo");
         LocalStack.Settings s = new LocalStack.Settings(Stack.repoRoot(), model, run, KAFKA.getBootstrapServers(), 0,
                 29000, 28080, 29101, 28101, 29102, 28102, 1, List.of(), 0, List.of());
         try (LocalStack stack = new LocalStack(s).start()) {

@@ -1,7 +1,6 @@
 package org.medv.e2e;
 
 import org.medv.cli.stack.LocalStack;
-import org.medv.model.DemoModel;
 import org.medv.testkit.EmbeddedKafka;
 import org.medv.testkit.FakeJudgeServer;
 
@@ -13,7 +12,8 @@ import java.util.List;
 
 /**
  * One medv for all end-to-end tests of a JVM: an in-process KRaft broker and the packaged services as child
- * processes (vision, denoiser, two gateways) on ports away from the defaults, with the project's demo model.
+ * processes (vision, denoiser, two gateways) on ports away from the defaults, with the trained demo model that
+ * {@code ./medv up} serves.
  */
 final class Stack {
     static final int GATEWAY_GRPC = 19000;
@@ -48,7 +48,7 @@ final class Stack {
         Path root = repoRoot();
         try {
             Path run = Files.createDirectories(root.resolve("e2e/target/stack"));
-            Path model = DemoModel.write(run.resolve("model"), 3);
+            Path model = root.resolve("models/demo"); // the trained demo model ./medv up serves
             EmbeddedKafka kafka = EmbeddedKafka.start();
             // the judge scores the reference 8 and the candidate 6 (relative 75), an empty candidate 2 (25)
             FakeJudgeServer judge = new FakeJudgeServer().otherwise(candidate -> FakeJudgeServer.Reply.completion(
