@@ -54,7 +54,10 @@ class FailureModesE2ETest {
         AtomicReference<String> requestId = new AtomicReference<>();
         CountDownLatch firstDraft = new CountDownLatch(1);
         AtomicReference<ClientCallStreamObserver<AskRequest>> call = new AtomicReference<>();
-        AssistantGrpc.newStub(g0).ask(Clients.request(Clients.png(64, 64, 5), "Describe the image.", 256, 256, 256),
+        // no stop sequence: the trained demo model says its short answer and <|eot_id|> within two steps
+        AskRequest ask = Clients.request(Clients.png(64, 64, 5), "Describe the image.", 256, 256, 256);
+        ask = ask.toBuilder().setOptions(ask.getOptions().toBuilder().setNoStop(true)).build();
+        AssistantGrpc.newStub(g0).ask(ask,
                 new ClientResponseObserver<AskRequest, AnswerEvent>() {
                     @Override
                     public void beforeStart(ClientCallStreamObserver<AskRequest> requestStream) {
