@@ -120,7 +120,8 @@ public final class Charts {
 
     /**
      * A training curve: the loss of every optimizer step (thin, light) and its moving average over {@code n / 50}
-     * steps (thick), steps 1..n along x. The y axis is sized to the average so that early spikes do not flatten it.
+     * steps (thick), steps 1..n along x. The y axis is sized to the average after the first tenth of the steps, so
+     * that neither the first steps' high loss nor single spikes flatten the rest (higher values are clipped).
      */
     public static byte[] lossPng(List<Double> losses, String title) {
         try (Plot plot = new Plot(WIDTH, HEIGHT)) {
@@ -131,7 +132,9 @@ public final class Charts {
             }
             Rectangle area = new Rectangle(LEFT, TOP, WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM);
             List<Double> average = movingAverage(losses, Math.max(1, losses.size() / 50));
-            double max = Plot.niceMax(average.stream().mapToDouble(Double::doubleValue).max().orElse(1) * 1.1);
+            double later = average.subList(average.size() / 10, average.size()).stream()
+                    .mapToDouble(Double::doubleValue).max().orElse(1);
+            double max = Plot.niceMax(later * 1.5);
             plot.yAxis(area, max, "Masked-diffusion loss");
             plot.curve(area, max, losses, new java.awt.Color(0xaec7e8), 1f);
             plot.curve(area, max, average, Plot.PALETTE[0], 2.5f);

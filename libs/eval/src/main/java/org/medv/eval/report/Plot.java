@@ -229,8 +229,15 @@ final class Plot implements AutoCloseable {
         g.drawString(text, x - g.getFontMetrics().stringWidth(text) / 2, baseline);
     }
 
-    private static String tick(double value) {
-        return value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value)
-                : String.format(Locale.ROOT, "%.1f", value);
+    static String tick(double value) {
+        if (value == Math.rint(value)) {
+            return String.format(Locale.ROOT, "%.0f", value);
+        }
+        if (Math.abs(value) >= 1) {
+            return String.format(Locale.ROOT, "%.1f", value);
+        }
+        // small axes (a loss of 0.02): as many decimals as the tick needs, up to four
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.4f", value)).stripTrailingZeros()
+                .toPlainString();
     }
 }

@@ -61,6 +61,14 @@ class ChartsTest {
     }
 
     @Test
+    void tickLabelsKeepTheDigitsOfSmallValues() {
+        assertEquals("20", Plot.tick(20));
+        assertEquals("2.5", Plot.tick(2.5));
+        assertEquals("0.02", Plot.tick(0.02));
+        assertEquals("0.005", Plot.tick(0.005));
+    }
+
+    @Test
     void movingAverageUsesTheLastWindow() {
         assertEquals(List.of(1.0, 1.5, 2.5, 3.5), Charts.movingAverage(List.of(1.0, 2.0, 3.0, 4.0), 2));
         assertEquals(List.of(5.0), Charts.movingAverage(List.of(5.0), 3));
