@@ -81,8 +81,8 @@ final class UpCommand implements Callable<Integer> {
         out.println("  evaluator  http://localhost:" + s.evaluatorHttpPort() + "/runs");
         out.println("  Kafka      " + stack.bootstrapServers() + "  (topics medv.denoise.steps, medv.answers)");
         out.println("  model      " + modelDir);
-        out.println("Try: ./medv ask --image " + DEMO_MODEL + "/examples/mri-left-right.png \"How many lesions are "
-                + "there?\"");
+        out.println("Try: ./medv ask --image " + DEMO_MODEL + "/examples/mri-left-right.png \"Which side are the "
+                + "lesions on?\"");
         out.println("Ctrl-C stops everything.");
         out.flush();
         stopped.await();
