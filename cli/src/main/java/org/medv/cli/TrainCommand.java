@@ -16,6 +16,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.Callable;
 
 /**
@@ -26,6 +30,9 @@ import java.util.concurrent.Callable;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Train or fine-tune a model with the masked-diffusion objective (stage1/stage2/stage3).")
 final class TrainCommand implements Callable<Integer> {
+    /** How long Ctrl-C waits for the current step and the checkpoint before the JVM exits anyway. */
+    static final long STOP_WAIT_SECONDS = 300;
+
     @Spec
     CommandSpec spec;
 
@@ -62,7 +69,29 @@ final class TrainCommand implements Callable<Integer> {
         if (cfg.output() == null) {
             throw new InvalidRequestException("config", "set \"output\" in " + config + " or pass --output DIR");
         }
+        // Ctrl-C / SIGTERM: finish the current step and write a resumable checkpoint instead of exiting in the middle
+        // of a native backward pass (the JVM crashed there); the hook waits until the trainer is closed
+        CountDownLatch closed = new CountDownLatch(1);
+        AtomicReference<Trainer> running = new AtomicReference<>();
+        AtomicBoolean stopping = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            stopping.set(true);
+            Trainer t = running.get();
+            if (t != null) {
+                t.requestStop();
+            }
+            try {
+                closed.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "medv-train-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
         try (Trainer trainer = Trainer.create(cfg)) {
+            running.set(trainer);
+            if (stopping.get()) {
+                trainer.requestStop(); // the signal came while the model was loading
+            }
             out.printf("training %s from %s: stage %s, parts %s, %d steps of %d samples%n", cfg.data(),
                     cfg.resume() != null ? cfg.resume() : cfg.init(), cfg.stage(), cfg.trainedParts(), cfg.steps(),
                     cfg.samplesPerStep());
@@ -74,18 +103,31 @@ final class TrainCommand implements Callable<Integer> {
                 }
             });
             long start = System.nanoTime();
-            trainer.train();
-            Path curve = cfg.output().resolve("loss.png");
-            Files.write(curve, Charts.lossPng(trainer.losses(), "Training loss: " + cfg.data().getFileName()
-                    + ", " + cfg.stage().name().toLowerCase(Locale.ROOT) + ", batch " + cfg.samplesPerStep()));
-            out.printf("model written to %s (loss curve %s) after %.0f s%n", cfg.output(), curve.getFileName(),
-                    (System.nanoTime() - start) / 1e9);
+            if (trainer.train()) {
+                Path curve = cfg.output().resolve("loss.png");
+                Files.write(curve, Charts.lossPng(trainer.losses(), "Training loss: " + cfg.data().getFileName()
+                        + ", " + cfg.stage().name().toLowerCase(Locale.ROOT) + ", batch " + cfg.samplesPerStep()));
+                out.printf("model written to %s (loss curve %s) after %.0f s%n", cfg.output(), curve.getFileName(),
+                        (System.nanoTime() - start) / 1e9);
+            } else {
+                // stopped (Ctrl-C): the JVM is shutting down, so no chart; trainer_state.json keeps the losses
+                out.printf("stopped at step %d of %d: checkpoint %s (continue with --resume %s)%n", trainer.step(),
+                        cfg.steps(), trainer.interruptedCheckpoint(), trainer.interruptedCheckpoint());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the loss curve to " + cfg.output(), e);
         } catch (TrainingDataException e) {
             throw new InvalidRequestException("data", e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException("config", e.getMessage());
+        } finally {
+            out.flush();
+            closed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it returns now that the trainer is closed
+            }
         }
         out.flush();
         return 0;

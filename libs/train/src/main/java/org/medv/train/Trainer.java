@@ -57,6 +57,7 @@ public final class Trainer implements AutoCloseable {
     private final List<Double> losses = new ArrayList<>();
     private Consumer<StepReport> listener;
     private int step;
+    private volatile boolean stopRequested;
     private int permutationEpoch = -1;
     private int[] permutation;
 
@@ -158,18 +159,39 @@ public final class Trainer implements AutoCloseable {
         return List.copyOf(losses);
     }
 
-    /** Trains up to {@code config.steps()}, checkpointing every {@code checkpoint_every} and at the end. */
-    public void train() {
-        while (step < config.steps()) {
+    /**
+     * Trains up to {@code config.steps()}, checkpointing every {@code checkpoint_every} and at the end. After
+     * {@link #requestStop} it stops once the current step is done, writes {@code checkpoint-STEP} (resumable) and
+     * returns false.
+     */
+    public boolean train() {
+        while (step < config.steps() && !stopRequested) {
             listener.accept(trainStep());
             if (config.output() != null && config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0
                     && step < config.steps()) {
                 checkpoint(config.output().resolve("checkpoint-" + step));
             }
         }
+        if (step < config.steps()) {
+            if (config.output() != null) {
+                checkpoint(interruptedCheckpoint());
+            }
+            return false;
+        }
         if (config.output() != null) {
             checkpoint(config.output());
         }
+        return true;
+    }
+
+    /** Where {@link #train} leaves a stopped run: {@code OUTPUT/checkpoint-STEP}. */
+    public Path interruptedCheckpoint() {
+        return config.output().resolve("checkpoint-" + step);
+    }
+
+    /** Asks {@link #train} to stop after the current step (safe from any thread, e.g. a shutdown hook). */
+    public void requestStop() {
+        stopRequested = true;
     }
 
     /** One optimizer step over {@code accumulation} micro-batches. */

@@ -51,6 +51,28 @@ class TrainerTest {
         }
     }
 
+    @Test
+    void aStopRequestEndsAfterTheCurrentStepWithAResumableCheckpoint() {
+        Path out = dir.resolve("stopped");
+        TrainConfig cfg = TinySetup.config(dir, "stage2", 6, 1, 4).withOutput(out, 0);
+        try (Trainer t = Trainer.create(cfg)) {
+            t.onStep(r -> {
+                if (r.step() == 2) {
+                    t.requestStop(); // as Ctrl-C does, from another thread, while step 2 is being reported
+                }
+            });
+            assertFalse(t.train());
+            assertEquals(2, t.step());
+            assertEquals(out.resolve("checkpoint-2"), t.interruptedCheckpoint());
+        }
+        assertFalse(java.nio.file.Files.exists(out.resolve("model.safetensors")), "no final model for a stopped run");
+        try (Trainer resumed = Trainer.resume(out.resolve("checkpoint-2"), cfg)) {
+            assertEquals(2, resumed.step());
+            assertTrue(resumed.train());
+            assertEquals(6, resumed.step());
+        }
+    }
+
     /** The loss over the whole data set with fixed noise: comparable before and after training. */
     private static double evalLoss(Trainer t) {
         TrainableModel model = t.model();
