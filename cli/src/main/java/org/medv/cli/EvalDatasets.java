@@ -18,6 +18,9 @@ import java.util.Map;
 
 /** Benchmark questions as the evaluation sends them: text, image file and evaluation labels. */
 final class EvalDatasets {
+    /** The --dataset help of the eval commands. */
+    static final String NAMES_HELP = "vqa-rad, slake, pathvqa, qa50, or any other name for DIR/test.json in the "
+            + "LLaVA-Med format (e.g. synth, from medv data synth)";
     record Question(String id, String question, Path image, Map<String, String> labels) {
     }
 

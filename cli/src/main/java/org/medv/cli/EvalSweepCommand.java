@@ -37,8 +37,7 @@ final class EvalSweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dataset", required = true, description = "vqa-rad, slake, pathvqa, qa50, or any other name "
-            + "for DIR/test.json in the LLaVA-Med format (e.g. synth, from medv data synth)")
+    @Option(names = "--dataset", required = true, description = EvalDatasets.NAMES_HELP)
     String dataset;
 
     @Option(names = "--data", required = true, paramLabel = "DIR")

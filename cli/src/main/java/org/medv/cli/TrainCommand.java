@@ -112,7 +112,7 @@ final class TrainCommand implements Callable<Integer> {
             } else {
                 // stopped (Ctrl-C): the JVM is shutting down, so no chart; trainer_state.json keeps the losses
                 out.printf("stopped at step %d of %d: checkpoint %s (continue with --resume %s)%n", trainer.step(),
-                        cfg.steps(), trainer.interruptedCheckpoint(), trainer.interruptedCheckpoint());
+                        cfg.steps(), trainer.stepCheckpoint(), trainer.stepCheckpoint());
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the loss curve to " + cfg.output(), e);
@@ -129,7 +129,6 @@ final class TrainCommand implements Callable<Integer> {
                 // the hook is running: it returns now that the trainer is closed
             }
         }
-        out.flush();
         return 0;
     }
 }

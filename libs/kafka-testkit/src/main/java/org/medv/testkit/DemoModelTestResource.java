@@ -13,7 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * {@code @QuarkusTestResource(DemoModelTestResource.class)}: writes medv's demo model (small random weights, own
- * vocabulary and tokenizer, 64 px images in 16 px patches) to a temporary directory and points {@code medv.model.dir} at it.
+ * vocabulary and tokenizer, 64 px images in 16 px patches) to a temporary directory and points
+ * {@code medv.model.dir} at it.
  */
 public class DemoModelTestResource implements QuarkusTestResourceLifecycleManager {
     public static final long SEED = 7;

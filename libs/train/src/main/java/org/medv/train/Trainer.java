@@ -169,12 +169,12 @@ public final class Trainer implements AutoCloseable {
             listener.accept(trainStep());
             if (config.output() != null && config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0
                     && step < config.steps()) {
-                checkpoint(config.output().resolve("checkpoint-" + step));
+                checkpoint(stepCheckpoint());
             }
         }
         if (step < config.steps()) {
             if (config.output() != null) {
-                checkpoint(interruptedCheckpoint());
+                checkpoint(stepCheckpoint());
             }
             return false;
         }
@@ -184,8 +184,8 @@ public final class Trainer implements AutoCloseable {
         return true;
     }
 
-    /** Where {@link #train} leaves a stopped run: {@code OUTPUT/checkpoint-STEP}. */
-    public Path interruptedCheckpoint() {
+    /** The checkpoint directory of the current step, {@code OUTPUT/checkpoint-STEP}: periodic or of a stopped run. */
+    public Path stepCheckpoint() {
         return config.output().resolve("checkpoint-" + step);
     }
 
@@ -216,7 +216,8 @@ public final class Trainer implements AutoCloseable {
                     MaskedDiffusionLoss.Result r = loss.compute(mm, batch, rng);
                     // nothing masked, or no trained parameter reached (stage 1 on a text-only batch): no gradient
                     if (r.maskedTokens() > 0 && reachesTrained(r)) {
-                        gc.backward(Scalars.div(r.loss(), config.accumulation())); // accumulation averages micro-batches
+                        // accumulation averages micro-batches
+                        gc.backward(Scalars.div(r.loss(), config.accumulation()));
                     }
                     lossSum += r.loss().getFloat();
                     masked += r.maskedTokens();

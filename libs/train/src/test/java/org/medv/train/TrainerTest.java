@@ -63,7 +63,7 @@ class TrainerTest {
             });
             assertFalse(t.train());
             assertEquals(2, t.step());
-            assertEquals(out.resolve("checkpoint-2"), t.interruptedCheckpoint());
+            assertEquals(out.resolve("checkpoint-2"), t.stepCheckpoint());
         }
         assertFalse(java.nio.file.Files.exists(out.resolve("model.safetensors")), "no final model for a stopped run");
         try (Trainer resumed = Trainer.resume(out.resolve("checkpoint-2"), cfg)) {
