@@ -56,7 +56,8 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     @Option(names = "--system-prompt", paramLabel = "TEXT",
-            description = "system prompt for --question (default: LLaVA-LLaDA's); empty string for none")
+            description = "system prompt for --question (default: the model's, LLaVA-LLaDA's unless its config.json"
+                    + " says otherwise); empty string for none")
     String systemPrompt;
 
     @Mixin

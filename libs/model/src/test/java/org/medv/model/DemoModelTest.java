@@ -2,6 +2,7 @@ package org.medv.model;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medv.model.config.ModelConfigTest;
 import org.medv.model.sampler.GenerationOptions;
 import org.medv.model.sampler.GenerationResult;
 import org.medv.model.sampler.Remasking;
@@ -9,6 +10,7 @@ import org.medv.model.sampler.Remasking;
 import java.io.ByteArrayOutputStream;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import javax.imageio.ImageIO;
 
@@ -34,6 +36,15 @@ class DemoModelTest {
             assertNotNull(model.tokenizer());
             assertEquals(model.tokenizer().encode("<|mdm_mask|>")[0], model.tokens().mask());
             int[] prompt = model.prompts().promptIds("Is there a lesion?", 1);
+            ModelConfigTest.withSystemPrompt(dir, "");
+            try (MedvModel without = MedvModel.load(MedvModel.LoadOptions.of(dir, null))) {
+                // the model's prompts follow its config: no system turn, the BOS on the user turn
+                int[] bare = without.prompts().promptIds("Is there a lesion?", 1);
+                assertTrue(bare.length < prompt.length);
+                assertEquals(model.tokens().bos(), bare[0]);
+                assertArrayEquals(Arrays.copyOfRange(prompt, prompt.length - 8, prompt.length),
+                        Arrays.copyOfRange(bare, bare.length - 8, bare.length));
+            }
             GenerationResult a = model.generate(prompt, List.of(png.toByteArray()), o, e -> { });
             GenerationResult b = model.generate(prompt, List.of(png.toByteArray()), o, e -> { });
             assertArrayEquals(a.outputIds(), b.outputIds());

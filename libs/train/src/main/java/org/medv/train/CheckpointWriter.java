@@ -5,8 +5,10 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.medv.model.config.LladaConfig;
+import org.medv.model.config.ModelConfig;
 import org.medv.model.config.SiglipVisionConfig;
 import org.medv.model.safetensors.SafetensorsWriter;
+import org.medv.model.text.PromptBuilder;
 import org.medv.model.vision.SiglipWeights;
 
 import java.io.IOException;
@@ -31,7 +33,8 @@ public final class CheckpointWriter {
     private CheckpointWriter() {
     }
 
-    public static void write(TrainableModel model, Path dir) {
+    /** @param systemPrompt the system message the model was trained with (null: none), declared in config.json */
+    public static void write(TrainableModel model, Path dir, String systemPrompt) {
         try {
             Files.createDirectories(dir);
             Map<String, NDArray> tensors = named(model);
@@ -39,7 +42,7 @@ public final class CheckpointWriter {
             tensors.forEach((name, array) -> AdamW.add(w, name, array));
             w.write(dir.resolve("model.safetensors"));
             Path source = model.config().directory();
-            writeConfig(model, source, dir, tensors);
+            writeConfig(model, source, dir, tensors, systemPrompt);
             Path towerDir = model.tower() == null ? null : model.tower().directory();
             for (String f : COPIED) {
                 Path from = f.equals("preprocessor_config.json") && towerDir != null
@@ -77,10 +80,14 @@ public final class CheckpointWriter {
         return out;
     }
 
-    private static void writeConfig(TrainableModel model, Path source, Path dir, Map<String, NDArray> tensors)
-            throws IOException {
+    private static void writeConfig(TrainableModel model, Path source, Path dir, Map<String, NDArray> tensors,
+                                    String systemPrompt) throws IOException {
         JsonObject cfg = JsonParser.parseString(Files.readString(source.resolve("config.json"))).getAsJsonObject();
         cfg.addProperty("torch_dtype", "float32");
+        cfg.remove(ModelConfig.SYSTEM_PROMPT_KEY);
+        if (!PromptBuilder.LLAVA_LLADA_SYSTEM_PROMPT.equals(systemPrompt)) {
+            cfg.addProperty(ModelConfig.SYSTEM_PROMPT_KEY, systemPrompt == null ? "" : systemPrompt);
+        }
         if (model.config().llm().tieWordEmbeddings()) {
             cfg.addProperty("tie_word_embeddings", false); // the head was trained as its own tensor
         }

@@ -43,7 +43,8 @@ public final class ConversationEncoder {
     private final int padTo;
 
     /**
-     * @param systemPrompt the system message (upstream always renders one; {@code ""} gives an empty one)
+     * @param systemPrompt the system message (upstream always renders one), or null for none: then the first turn
+     *                     carries the BOS, as {@link PromptBuilder} renders such a prompt at inference
      * @param padTo        fixed length in ids (before the image is expanded), or 0 for no padding
      */
     public ConversationEncoder(TextTokenizer tokenizer, SpecialTokens special, String systemPrompt, int padTo) {
@@ -52,7 +53,7 @@ public final class ConversationEncoder {
         }
         this.tokenizer = tokenizer;
         this.special = special;
-        this.systemPrompt = systemPrompt == null ? PromptBuilder.LLAVA_LLADA_SYSTEM_PROMPT : systemPrompt;
+        this.systemPrompt = systemPrompt;
         this.padTo = padTo;
     }
 
@@ -82,12 +83,15 @@ public final class ConversationEncoder {
         IntBuffer ids = new IntBuffer();
         IntBuffer labels = new IntBuffer();
         // the system turn keeps its BOS; it carries no labels
-        int[] sys = turn("system", systemPrompt, true);
-        ids.addAll(sys);
-        labels.fill(TrainingExample.IGNORE_INDEX, sys.length);
+        if (systemPrompt != null) {
+            int[] sys = turn("system", systemPrompt, true);
+            ids.addAll(sys);
+            labels.fill(TrainingExample.IGNORE_INDEX, sys.length);
+        }
         for (LlavaInstruction.Turn t : turns) {
             String role = ROLES.getOrDefault(t.from(), t.from());
-            int[] enc = turn(role, t.value(), false); // apply_chat_template(conv)[1:]: BOS dropped
+            // apply_chat_template(conv)[1:]: BOS dropped, except on the first turn of a prompt without system turn
+            int[] enc = turn(role, t.value(), ids.size() == 0);
             ids.addAll(enc);
             if (role.equals("user") || role.equals("system")) {
                 labels.fill(TrainingExample.IGNORE_INDEX, enc.length);
@@ -183,6 +187,10 @@ public final class ConversationEncoder {
             for (int i = 0; i < n; i++) {
                 add(v);
             }
+        }
+
+        int size() {
+            return size;
         }
 
         int[] toArray() {

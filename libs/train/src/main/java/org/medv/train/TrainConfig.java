@@ -27,7 +27,7 @@ import java.util.Set;
  * lr_vision, lr_projector, lr_language     per-part learning rates (defaults: the stage's)
  * batch, accumulation, steps, warmup, seed
  * weight_decay (0), max_grad_norm (1.0), beta1 (0.9), beta2 (0.999), adam_eps (1e-8)
- * pad_to (0: no padding), system_prompt
+ * pad_to (0: no padding), system_prompt (default: the initial model's; "" for none)
  * output, checkpoint_every (0: only at the end), log_every (1), resume (a checkpoint directory)
  * </pre>
  */

@@ -9,6 +9,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import org.medv.model.config.ModelConfig;
 import org.medv.model.device.Scalars;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -137,8 +138,19 @@ public final class Trainer implements AutoCloseable {
             throw new IllegalArgumentException("model " + model.config().directory() + " has no tokenizer.json");
         }
         ConversationEncoder enc = new ConversationEncoder(model.tokenizer(), model.config().tokens(),
-                config.systemPrompt(), config.padTo());
+                systemPrompt(config, model), config.padTo());
         return enc.encodeAll(config.data(), LlavaInstruction.read(config.data()), config.imageDir());
+    }
+
+    /**
+     * The system message the examples are encoded with and the checkpoints declare: the config's {@code
+     * system_prompt} ({@code ""}: none), else the initial model's (see {@link ModelConfig#systemPrompt()}).
+     */
+    static String systemPrompt(TrainConfig config, TrainableModel model) {
+        if (config.systemPrompt() == null) {
+            return model.config().systemPrompt();
+        }
+        return config.systemPrompt().isEmpty() ? null : config.systemPrompt();
     }
 
     public void onStep(Consumer<StepReport> l) {
@@ -303,7 +315,7 @@ public final class Trainer implements AutoCloseable {
 
     /** Writes the model (MedvModel layout), the optimizer moments and trainer_state.json into {@code dir}. */
     public void checkpoint(Path dir) {
-        CheckpointWriter.write(model, dir);
+        CheckpointWriter.write(model, dir, systemPrompt(config, model));
         optimizer.save(dir.resolve(OPTIMIZER_FILE));
         JsonObject s = new JsonObject();
         s.addProperty("step", step);

@@ -64,6 +64,19 @@ class ConversationEncoderTest {
     }
 
     @Test
+    void withoutSystemPromptTheFirstTurnCarriesTheBos() {
+        ConversationEncoder enc = new ConversationEncoder(tok, sp, null, 0);
+        TrainingExample ex = enc.encode(new LlavaInstruction("x", "a.png", List.of(new LlavaInstruction.Turn("human",
+                "<image>\nIs it red?"), new LlavaInstruction.Turn("gpt", "yes"))), dir);
+        int[] user = concat(new int[] {sp.bos(), sp.startHeader()}, tok.encode("user"), new int[] {sp.endHeader()},
+                tok.encode("\n\n"), new int[] {-200}, tok.encode("\nIs it red?"), new int[] {sp.eot()});
+        int[] asst = concat(new int[] {sp.startHeader()}, tok.encode("assistant"), new int[] {sp.endHeader()},
+                tok.encode("\n\nyes"), new int[] {sp.eot()});
+        assertArrayEquals(concat(user, asst), ex.inputIds());
+        assertEquals(sp.bos(), ex.labels()[0]);
+    }
+
+    @Test
     void padsWithEosLabelledEosAndMovesTheImageToTheFront() {
         ConversationEncoder enc = new ConversationEncoder(tok, sp, null, 120);
         LlavaInstruction e = new LlavaInstruction("y", "a.png", List.of(new LlavaInstruction.Turn("human",

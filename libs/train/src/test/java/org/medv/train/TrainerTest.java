@@ -129,6 +129,8 @@ class TrainerTest {
                     float[] ours = trained.imageRows(m, trained.pixels(dir.resolve("images/red.png"))).toFloatArray();
                     assertArrayEquals(ours, loaded.encodeImage(png).data(), 0f);
                 }
+                // the checkpoint declares the system message it was trained with (TinySetup's)
+                assertEquals("Answer.", loaded.prompts().systemPrompt());
                 int[] prompt = loaded.prompts().promptIds("Is there a lesion?", 1);
                 GenerationOptions o = new GenerationOptions(8, 8, 8, 0, 0, 0, Remasking.LOW_CONFIDENCE, null, null);
                 GenerationResult viaLoad = loaded.generate(prompt, List.of(png), o, e -> { });

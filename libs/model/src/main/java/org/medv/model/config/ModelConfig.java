@@ -1,21 +1,28 @@
 package org.medv.model.config;
 
 import org.medv.model.ModelLoadException;
+import org.medv.model.text.PromptBuilder;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Everything {@code config.json} (and its neighbours) says about a model directory: the language model, the
- * multimodal part when present (null for a text-only checkpoint), the vision config when the file embeds one, and
- * the special token ids.
+ * multimodal part when present (null for a text-only checkpoint), the vision config when the file embeds one, the
+ * special token ids, and the system message prompts are rendered with.
+ *
+ * <p>The system message is upstream's {@link PromptBuilder#LLAVA_LLADA_SYSTEM_PROMPT} unless {@code config.json} has
+ * a {@value #SYSTEM_PROMPT_KEY} string (medv's own key: a model trained with another system message, such as the demo
+ * model, which has none); an empty string there means no system message at all.
  */
 public record ModelConfig(
         Path directory,
         LladaConfig llm,
         LlavaConfig llava,
         SiglipVisionConfig embeddedVision,
-        SpecialTokens tokens) {
+        SpecialTokens tokens,
+        String systemPrompt) {
+    public static final String SYSTEM_PROMPT_KEY = "system_prompt";
 
     public boolean multimodal() {
         return llava != null;
@@ -31,6 +38,7 @@ public record ModelConfig(
         SiglipVisionConfig vision = j.has("vision_config") ? SiglipVisionConfig.from(j) : null;
         LlavaConfig llava = LlavaConfig.isMultimodal(j)
                 ? LlavaConfig.from(j, vision == null ? 1152 : vision.hiddenSize()) : null;
-        return new ModelConfig(dir, llm, llava, vision, SpecialTokens.load(dir));
+        String system = j.string(SYSTEM_PROMPT_KEY, PromptBuilder.LLAVA_LLADA_SYSTEM_PROMPT);
+        return new ModelConfig(dir, llm, llava, vision, SpecialTokens.load(dir), system.isEmpty() ? null : system);
     }
 }
