@@ -120,7 +120,8 @@ final class GenerateCommand implements Callable<Integer> {
             return IdLists.csv("prompt_ids", prompt.ids);
         }
         PromptBuilder builder = systemPrompt == null ? m.prompts()
-                : new PromptBuilder(m.tokenizer(), m.tokens(), systemPrompt.isEmpty() ? null : systemPrompt);
+                : new PromptBuilder(m.tokenizer(), m.tokens(), systemPrompt.isEmpty() ? null : systemPrompt,
+                        m.config().keepImageNewline());
         return builder.promptIds(prompt.question, numImages);
     }
 

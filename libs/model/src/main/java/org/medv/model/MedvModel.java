@@ -193,13 +193,13 @@ public final class MedvModel implements AutoCloseable {
         return tokenizer;
     }
 
-    /** The LLaVA-LLaDA prompt builder over this model's tokenizer, with the model's system message. */
+    /** The LLaVA-LLaDA prompt builder over this model's tokenizer, with the model's system message and image form. */
     public PromptBuilder prompts() {
         if (tokenizer == null) {
             throw new InvalidRequestException("question", "model " + config.directory()
                     + " has no tokenizer.json: give prompt ids instead of a question");
         }
-        return new PromptBuilder(tokenizer, tokens(), config.systemPrompt());
+        return new PromptBuilder(tokenizer, tokens(), config.systemPrompt(), config.keepImageNewline());
     }
 
     /** Decodes and preprocesses one image (PNG or JPEG bytes) as the model's config says. */

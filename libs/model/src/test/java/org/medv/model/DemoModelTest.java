@@ -1,7 +1,9 @@
 package org.medv.model;
 
+import com.google.gson.JsonPrimitive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medv.model.config.ModelConfig;
 import org.medv.model.config.ModelConfigTest;
 import org.medv.model.sampler.GenerationOptions;
 import org.medv.model.sampler.GenerationResult;
@@ -16,6 +18,7 @@ import javax.imageio.ImageIO;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,6 +47,14 @@ class DemoModelTest {
                 assertEquals(model.tokens().bos(), bare[0]);
                 assertArrayEquals(Arrays.copyOfRange(prompt, prompt.length - 8, prompt.length),
                         Arrays.copyOfRange(bare, bare.length - 8, bare.length));
+            }
+            ModelConfigTest.withKey(dir, ModelConfig.KEEP_IMAGE_NEWLINE_KEY, new JsonPrimitive(true));
+            try (MedvModel keeping = MedvModel.load(MedvModel.LoadOptions.of(dir, null))) {
+                // upstream inference drops the "\n" after <image>; a model that declares so keeps it
+                int[] kept = keeping.prompts().promptIds("Is there a lesion?", 1);
+                int image = Arrays.stream(kept).boxed().toList().indexOf(-200);
+                assertEquals(keeping.tokenizer().encode("\n")[0], kept[image + 1]);
+                assertFalse(model.config().keepImageNewline());
             }
             GenerationResult a = model.generate(prompt, List.of(png.toByteArray()), o, e -> { });
             GenerationResult b = model.generate(prompt, List.of(png.toByteArray()), o, e -> { });

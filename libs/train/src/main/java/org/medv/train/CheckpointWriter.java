@@ -84,6 +84,8 @@ public final class CheckpointWriter {
                                     String systemPrompt) throws IOException {
         JsonObject cfg = JsonParser.parseString(Files.readString(source.resolve("config.json"))).getAsJsonObject();
         cfg.addProperty("torch_dtype", "float32");
+        // ConversationEncoder keeps the "\n" after <image> (upstream training): ask the trained model the same way
+        cfg.addProperty(ModelConfig.KEEP_IMAGE_NEWLINE_KEY, true);
         cfg.remove(ModelConfig.SYSTEM_PROMPT_KEY);
         if (!PromptBuilder.LLAVA_LLADA_SYSTEM_PROMPT.equals(systemPrompt)) {
             cfg.addProperty(ModelConfig.SYSTEM_PROMPT_KEY, systemPrompt == null ? "" : systemPrompt);

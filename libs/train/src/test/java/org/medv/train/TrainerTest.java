@@ -131,6 +131,8 @@ class TrainerTest {
                 }
                 // the checkpoint declares the system message it was trained with (TinySetup's)
                 assertEquals("Answer.", loaded.prompts().systemPrompt());
+                // and is asked with the "\n" after <image> that training keeps
+                assertTrue(loaded.config().keepImageNewline());
                 int[] prompt = loaded.prompts().promptIds("Is there a lesion?", 1);
                 GenerationOptions o = new GenerationOptions(8, 8, 8, 0, 0, 0, Remasking.LOW_CONFIDENCE, null, null);
                 GenerationResult viaLoad = loaded.generate(prompt, List.of(png), o, e -> { });

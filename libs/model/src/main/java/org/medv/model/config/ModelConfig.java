@@ -13,7 +13,9 @@ import java.nio.file.Path;
  *
  * <p>The system message is upstream's {@link PromptBuilder#LLAVA_LLADA_SYSTEM_PROMPT} unless {@code config.json} has
  * a {@value #SYSTEM_PROMPT_KEY} string (medv's own key: a model trained with another system message, such as the demo
- * model, which has none); an empty string there means no system message at all.
+ * model, which has none); an empty string there means no system message at all. {@value #KEEP_IMAGE_NEWLINE_KEY}
+ * {@code true} (medv's own key, which its trainer writes) keeps the {@code "\n"} after each image that upstream
+ * inference drops, so that a model medv trained is asked in the form it was trained on.
  */
 public record ModelConfig(
         Path directory,
@@ -21,8 +23,10 @@ public record ModelConfig(
         LlavaConfig llava,
         SiglipVisionConfig embeddedVision,
         SpecialTokens tokens,
-        String systemPrompt) {
+        String systemPrompt,
+        boolean keepImageNewline) {
     public static final String SYSTEM_PROMPT_KEY = "system_prompt";
+    public static final String KEEP_IMAGE_NEWLINE_KEY = "keep_image_newline";
 
     public boolean multimodal() {
         return llava != null;
@@ -39,6 +43,7 @@ public record ModelConfig(
         LlavaConfig llava = LlavaConfig.isMultimodal(j)
                 ? LlavaConfig.from(j, vision == null ? 1152 : vision.hiddenSize()) : null;
         String system = j.string(SYSTEM_PROMPT_KEY, PromptBuilder.LLAVA_LLADA_SYSTEM_PROMPT);
-        return new ModelConfig(dir, llm, llava, vision, SpecialTokens.load(dir), system.isEmpty() ? null : system);
+        return new ModelConfig(dir, llm, llava, vision, SpecialTokens.load(dir), system.isEmpty() ? null : system,
+                j.bool(KEEP_IMAGE_NEWLINE_KEY, false));
     }
 }

@@ -43,6 +43,15 @@ public final class ImagePlaceholder {
      * @param bosId the tokenizer's BOS id ({@code tokenizer.bos_token_id})
      */
     public static int[] tokenize(String prompt, TextTokenizer tokenizer, int bosId) {
+        return tokenize(prompt, tokenizer, bosId, false);
+    }
+
+    /**
+     * As {@link #tokenize(String, TextTokenizer, int)}, or, with {@code keepImageNewline}, keeping the first token of
+     * every chunk after an image (the {@code "\n"} that training keeps; a BOS the tokenizer adds is still dropped):
+     * the prompt a model trained by medv saw, since its trainer tokenizes as upstream's training does.
+     */
+    public static int[] tokenize(String prompt, TextTokenizer tokenizer, int bosId, boolean keepImageNewline) {
         // limit -1 keeps trailing empty chunks, as Python's str.split does
         String[] parts = SPLIT.split(prompt, -1);
         List<int[]> chunks = new ArrayList<>(parts.length);
@@ -62,7 +71,8 @@ public final class ImagePlaceholder {
                 ids.add(IMAGE_TOKEN_INDEX);
             }
             int[] chunk = chunks.get(c);
-            for (int i = offset; i < chunk.length; i++) {
+            int from = c > 0 && keepImageNewline ? (chunk.length > 0 && chunk[0] == bosId ? 1 : 0) : offset;
+            for (int i = from; i < chunk.length; i++) {
                 ids.add(chunk[i]);
             }
         }

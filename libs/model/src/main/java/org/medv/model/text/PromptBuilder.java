@@ -28,15 +28,26 @@ public final class PromptBuilder {
     private final TextTokenizer tokenizer;
     private final int bosId;
     private final String systemPrompt;
+    private final boolean keepImageNewline;
 
     /**
      * @param systemPrompt the system message; {@code null} renders none (our option: upstream's LLAMA_3
      *                     {@code get_prompt} always adds one, even an empty one, which {@code ""} reproduces)
      */
     public PromptBuilder(TextTokenizer tokenizer, SpecialTokens special, String systemPrompt) {
+        this(tokenizer, special, systemPrompt, false);
+    }
+
+    /**
+     * @param keepImageNewline keep the {@code "\n"} after each image that upstream inference drops (see
+     *                         {@link ImagePlaceholder#tokenize(String, TextTokenizer, int, boolean)})
+     */
+    public PromptBuilder(TextTokenizer tokenizer, SpecialTokens special, String systemPrompt,
+                         boolean keepImageNewline) {
         this.tokenizer = tokenizer;
         this.bosId = special.bos();
         this.systemPrompt = systemPrompt;
+        this.keepImageNewline = keepImageNewline;
     }
 
     /** The upstream default: {@link #LLAVA_LLADA_SYSTEM_PROMPT}. */
@@ -95,7 +106,7 @@ public final class PromptBuilder {
 
     /** Prompt ids with one {@link ImagePlaceholder#IMAGE_TOKEN_INDEX} per image, in the first user turn. */
     public int[] promptIds(List<ChatMessage> turns, int numImages) {
-        return ImagePlaceholder.tokenize(render(turns, numImages), tokenizer, bosId);
+        return ImagePlaceholder.tokenize(render(turns, numImages), tokenizer, bosId, keepImageNewline);
     }
 
     /** Prompt ids of a single user question with {@code numImages} images. */

@@ -2,6 +2,7 @@ package org.medv.model.config;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medv.model.DemoModel;
@@ -30,9 +31,14 @@ public class ModelConfigTest {
 
     /** Sets {@code system_prompt} in the directory's config.json. */
     public static void withSystemPrompt(Path dir, String value) throws Exception {
+        withKey(dir, ModelConfig.SYSTEM_PROMPT_KEY, new JsonPrimitive(value));
+    }
+
+    /** Sets {@code key} in the directory's config.json. */
+    public static void withKey(Path dir, String key, JsonPrimitive value) throws Exception {
         Path file = dir.resolve("config.json");
         JsonObject cfg = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
-        cfg.addProperty(ModelConfig.SYSTEM_PROMPT_KEY, value);
+        cfg.add(key, value);
         Files.writeString(file, cfg.toString());
     }
 }
