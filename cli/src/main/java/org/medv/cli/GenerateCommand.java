@@ -120,8 +120,7 @@ final class GenerateCommand implements Callable<Integer> {
             return IdLists.csv("prompt_ids", prompt.ids);
         }
         PromptBuilder builder = systemPrompt == null ? m.prompts()
-                : new PromptBuilder(m.tokenizer(), m.tokens(), systemPrompt.isEmpty() ? null : systemPrompt,
-                        m.config().keepImageNewline());
+                : m.prompts().withSystemPrompt(systemPrompt.isEmpty() ? null : systemPrompt);
         return builder.promptIds(prompt.question, numImages);
     }
 

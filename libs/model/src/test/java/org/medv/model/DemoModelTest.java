@@ -54,6 +54,11 @@ class DemoModelTest {
                 int[] kept = keeping.prompts().promptIds("Is there a lesion?", 1);
                 int image = Arrays.stream(kept).boxed().toList().indexOf(-200);
                 assertEquals(keeping.tokenizer().encode("\n")[0], kept[image + 1]);
+                // another system message (medv generate --system-prompt) keeps the model's image form
+                int[] other = keeping.prompts().withSystemPrompt("Be brief.").promptIds("Is there a lesion?", 1);
+                int otherImage = Arrays.stream(other).boxed().toList().indexOf(-200);
+                assertEquals(keeping.tokenizer().encode("\n")[0], other[otherImage + 1]);
+                assertEquals("Be brief.", keeping.prompts().withSystemPrompt("Be brief.").systemPrompt());
                 assertFalse(model.config().keepImageNewline());
             }
             GenerationResult a = model.generate(prompt, List.of(png.toByteArray()), o, e -> { });

@@ -44,10 +44,19 @@ public final class PromptBuilder {
      */
     public PromptBuilder(TextTokenizer tokenizer, SpecialTokens special, String systemPrompt,
                          boolean keepImageNewline) {
+        this(tokenizer, special.bos(), systemPrompt, keepImageNewline);
+    }
+
+    private PromptBuilder(TextTokenizer tokenizer, int bosId, String systemPrompt, boolean keepImageNewline) {
         this.tokenizer = tokenizer;
-        this.bosId = special.bos();
+        this.bosId = bosId;
         this.systemPrompt = systemPrompt;
         this.keepImageNewline = keepImageNewline;
+    }
+
+    /** This builder with another system message (null: none), everything else as it is. */
+    public PromptBuilder withSystemPrompt(String system) {
+        return new PromptBuilder(tokenizer, bosId, system, keepImageNewline);
     }
 
     /** The upstream default: {@link #LLAVA_LLADA_SYSTEM_PROMPT}. */
