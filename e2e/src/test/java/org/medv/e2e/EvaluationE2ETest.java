@@ -35,7 +35,7 @@ class EvaluationE2ETest {
     private static final String[][] ITEMS = {
         {"1", "CLOSED", "Is there a lesion in the left lung?", "yes"},
         {"2", "CLOSED", "Is the heart enlarged?", "no"},
-        {"3", "OPEN", "Which side is the lesion on?", "left"},
+        {"3", "OPEN", "Which side are the lesions on?", "left"},
         {"4", "OPEN", "What modality is this?", "ct scan"}};
     private static final int SYNTH_IMAGES = 30;
     // measured on the 300-image test split: closed 73.8, open 65.6 (docs/benchmarks.md); a model that ignores the

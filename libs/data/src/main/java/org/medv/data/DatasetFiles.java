@@ -11,10 +11,18 @@ import org.medv.eval.AnswerType;
 import java.util.List;
 import java.util.Locale;
 
-/** The text files of the synthetic dataset: train.json, test.json, metadata.json and README.md. */
+/**
+ * The text files of the synthetic dataset: train.json, test.json, train_labels.json, test_labels.json, metadata.json
+ * and README.md.
+ */
 final class DatasetFiles {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
     private static final String IMAGE_TOKEN = "<image>\n";
+    /** The finding label of a quadrant without a lesion in the labels files. */
+    static final String NO_FINDING = "none";
+    private static final String LABELS_CONTENT =
+            "per-image labels (modality, and the finding in each quadrant: none or size_contrast) for `medv train` "
+                    + "stage = vision";
     static final String SIDE_CONVENTION = "left and right are the patient's sides (radiological convention): the "
             + "patient's left is the image's right half, x >= width / 2; upper and lower are halves of the image";
 
@@ -86,6 +94,41 @@ final class DatasetFiles {
         return t;
     }
 
+    /**
+     * Per-image labels for vision pre-training, one entry per image in order: {@code {"image", "labels": {"modality",
+     * "right_upper", "left_upper", "right_lower", "left_lower"}}}. The quadrant keys are {@code <patient side>_<level>}
+     * (patient's right first, so the order is the image's reading order) and always all four are present; a value is
+     * {@value #NO_FINDING} or the lesion's {@code <size>_<contrast>}, e.g. {@code small_bright}.
+     */
+    static String labelsJson(List<Item> items) {
+        JsonArray root = new JsonArray();
+        for (Item item : items) {
+            Scan scan = item.scan();
+            JsonObject labels = new JsonObject();
+            labels.addProperty("modality", scan.modality().answer());
+            for (Lesion.Level level : Lesion.Level.values()) {
+                for (Side side : new Side[] {Side.RIGHT, Side.LEFT}) {
+                    labels.addProperty(side.word() + "_" + level.word(), quadrantLabel(scan, side, level));
+                }
+            }
+            JsonObject o = new JsonObject();
+            o.addProperty("image", scan.image());
+            o.add("labels", labels);
+            root.add(o);
+        }
+        return GSON.toJson(root) + "\n";
+    }
+
+    /** {@value #NO_FINDING}, or {@code <size>_<contrast>} of the one lesion in that quadrant. */
+    private static String quadrantLabel(Scan scan, Side side, Lesion.Level level) {
+        List<Lesion> in = scan.lesions().stream().filter(l -> l.side() == side && l.level() == level).toList();
+        if (in.size() > 1) {
+            throw new IllegalStateException(scan.image() + " has " + in.size() + " lesions in the " + side.word() + " "
+                    + level.word() + " quadrant; a label holds one");
+        }
+        return in.isEmpty() ? NO_FINDING : in.get(0).size().word() + "_" + in.get(0).contrast().word();
+    }
+
     /** Settings, conventions and every scan's findings (pixel geometry included). */
     static String metadataJson(Settings s, List<Item> train, List<Item> test) {
         JsonObject root = new JsonObject();
@@ -148,17 +191,24 @@ final class DatasetFiles {
         int testQuestions = test.stream().mapToInt(i -> i.questions().size()).sum();
         long closed = test.stream().flatMap(i -> i.questions().stream())
                 .filter(q -> q.type() == AnswerType.CLOSED).count();
+        String trainRow = s.multiTurn()
+                ? String.format(Locale.ROOT, "%d entries, one per image, %d question turns each", train.size(),
+                        QuestionGenerator.PER_SCAN)
+                : String.format(Locale.ROOT, "%d entries, one per question (%d images, %d questions each)",
+                        train.size() * QuestionGenerator.PER_SCAN, train.size(), QuestionGenerator.PER_SCAN);
         return String.format(Locale.ROOT, """
                 # medv synthetic scans (%s)
 
-                Written by `medv data synth --train %d --test %d --seed %d --size %d`. Synthetic scan-like
+                Written by `medv data synth --train %d --test %d --seed %d --size %d%s`. Synthetic scan-like
                 images with known findings, for training and evaluating a small model offline; not medical data.
 
                 | file | content |
                 |---|---|
                 | `images/` | %d-pixel square grayscale PNGs, `train_NNNNN.png` and `test_NNNNN.png` |
-                | `train.json` | LLaVA instruction format: %d entries, one per image, %d question turns each |
+                | `train.json` | LLaVA instruction format: %s |
                 | `test.json` | LLaVA-Med test format: %d entries (%d CLOSED, %d OPEN), one question per entry |
+                | `train_labels.json` | %d entries: %s |
+                | `test_labels.json` | %d entries: %s |
                 | `metadata.json` | generator settings and every image's findings (side, level, size, contrast, pixels) |
 
                 Looks: CT (round body, dark lungs), X-ray (bright soft tissue, tall dark lungs), MRI (skull ring,
@@ -171,8 +221,9 @@ final class DatasetFiles {
                 none; count: a digit; modality: ct, x-ray, mri; size: small, large; level: upper, lower; contrast:
                 bright, dark). Every answer is computed from the findings in `metadata.json`.
                 """, SyntheticDataset.GENERATOR, s.trainImages(), s.testImages(), s.seed(), s.imageSize(),
-                s.imageSize(), train.size(), QuestionGenerator.PER_SCAN, testQuestions, closed,
-                testQuestions - closed, SyntheticScans.MAX_LESIONS, SIDE_CONVENTION, QuestionGenerator.CLOSED_YES,
-                QuestionGenerator.CLOSED_NO, QuestionGenerator.OPEN);
+                s.multiTurn() ? " --multi-turn" : "", s.imageSize(), trainRow, testQuestions, closed,
+                testQuestions - closed, train.size(), LABELS_CONTENT, test.size(), LABELS_CONTENT,
+                SyntheticScans.MAX_LESIONS, SIDE_CONVENTION, QuestionGenerator.CLOSED_YES, QuestionGenerator.CLOSED_NO,
+                QuestionGenerator.OPEN);
     }
 }

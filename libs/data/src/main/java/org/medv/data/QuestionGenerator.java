@@ -60,8 +60,8 @@ public final class QuestionGenerator {
     public static List<Question> openCandidates(Scan scan) {
         List<Question> out = new ArrayList<>();
         int count = scan.lesionCount();
-        out.add(Question.open("side", count > 1 ? "Which side are the lesions on?" : "Which side is the lesion on?",
-                scan.sideAnswer()));
+        // one wording for every count: a singular form for 0-1 lesions would give the answer away
+        out.add(Question.open("side", "Which side are the lesions on?", scan.sideAnswer()));
         out.add(Question.open("count", "How many lesions are there?", Integer.toString(count)));
         out.add(Question.open("modality", "Which modality is this?", scan.modality().answer()));
         if (count == 1) {

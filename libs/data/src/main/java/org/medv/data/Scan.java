@@ -23,7 +23,7 @@ public record Scan(String image, Modality modality, int size, long textureSeed, 
         return lesions.stream().anyMatch(l -> l.side() == side);
     }
 
-    /** The answer to "Which side is the lesion on?": {@code left}, {@code right}, {@code both} or {@code none}. */
+    /** The answer to "Which side are the lesions on?": {@code left}, {@code right}, {@code both} or {@code none}. */
     public String sideAnswer() {
         boolean left = hasLesionOn(Side.LEFT);
         boolean right = hasLesionOn(Side.RIGHT);

@@ -18,8 +18,11 @@ import java.util.Random;
  * The synthetic VQA set medv makes itself, so that a small model can be trained and evaluated offline:
  * <pre>
  * DIR/images/train_00000.png ...  grayscale scans (SyntheticScans)
- * DIR/train.json                  LLaVA instruction format, one entry per image, all its questions as turns
+ * DIR/train.json                  LLaVA instruction format, one entry per question (or per image, all its
+ *                                 questions as turns, with multiTurn)
  * DIR/test.json                   LLaVA-Med test format (reference notes §6.3), one question per entry
+ * DIR/train_labels.json           per-image labels for vision pre-training: modality and, for each quadrant
+ * DIR/test_labels.json            (right_upper, left_upper, right_lower, left_lower), none or size_contrast
  * DIR/metadata.json               generator settings and every scan's findings
  * DIR/README.md                   the same in prose
  * </pre>
@@ -27,7 +30,7 @@ import java.util.Random;
  * size, and the same arguments write the same bytes.
  */
 public final class SyntheticDataset {
-    public static final String GENERATOR = "medv-synthetic-scans-v2";
+    public static final String GENERATOR = "medv-synthetic-scans-v3";
     /**
      * What {@code medv eval run} appends to each VQA question (libs/model {@code PromptBuilder.MEDV_ANSWER_SUFFIX});
      * every other training question carries it too.
@@ -85,7 +88,8 @@ public final class SyntheticDataset {
 
     /**
      * Writes both splits under {@code dir} (created if missing; files of the same names are overwritten); train.json
-     * has one entry per question, or with {@code multiTurn} one conversation per image.
+     * has one entry per question, or with {@code multiTurn} one conversation per image; train_labels.json and
+     * test_labels.json have one entry per image.
      */
     public static Summary write(Path dir, int trainImages, int testImages, long seed, int imageSize,
                                 boolean multiTurn) {
@@ -103,9 +107,11 @@ public final class SyntheticDataset {
                     Files.write(images.resolve(item.scan().image()), png(scans, item.scan()));
                 }
             }
-            Settings settings = new Settings(seed, imageSize, trainImages, testImages);
+            Settings settings = new Settings(seed, imageSize, trainImages, testImages, multiTurn);
             writeText(dir.resolve("train.json"), DatasetFiles.trainJson(train, multiTurn));
             writeText(dir.resolve("test.json"), DatasetFiles.testJson(test));
+            writeText(dir.resolve(Split.TRAIN.prefix() + "_labels.json"), DatasetFiles.labelsJson(train));
+            writeText(dir.resolve(Split.TEST.prefix() + "_labels.json"), DatasetFiles.labelsJson(test));
             writeText(dir.resolve("metadata.json"), DatasetFiles.metadataJson(settings, train, test));
             writeText(dir.resolve("README.md"), DatasetFiles.readme(settings, train, test));
         } catch (IOException e) {
@@ -120,7 +126,7 @@ public final class SyntheticDataset {
     }
 
     /** The generator settings recorded in metadata.json and README.md. */
-    record Settings(long seed, int imageSize, int trainImages, int testImages) {
+    record Settings(long seed, int imageSize, int trainImages, int testImages, boolean multiTurn) {
     }
 
     static byte[] png(SyntheticScans scans, Scan scan) throws IOException {

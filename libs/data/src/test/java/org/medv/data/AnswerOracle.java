@@ -45,7 +45,7 @@ final class AnswerOracle {
             case "Is this scan normal?" -> yesNo(n == 0);
             case "Is there more than one lesion?" -> yesNo(n > 1);
             case "How many lesions are there?" -> Integer.toString(n);
-            case "Which side is the lesion on?", "Which side are the lesions on?" ->
+            case "Which side are the lesions on?" ->
                     left && right ? "both" : left ? "left" : right ? "right" : "none";
             case "Is the lesion large?" -> yesNo(only(lesions).get("size").getAsString().equals("large"));
             case "How large is the lesion?" -> only(lesions).get("size").getAsString();

@@ -5,6 +5,7 @@ import org.medv.eval.AnswerType;
 import org.medv.eval.vqa.Normalizer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -23,7 +24,7 @@ class QuestionGeneratorTest {
         Map<String, String> answers = answers(scan);
         assertEquals("yes", answers.get("Is there a lesion in the left lung?"));
         assertEquals("no", answers.get("Is there a lesion in the right lung?"));
-        assertEquals("left", answers.get("Which side is the lesion on?"));
+        assertEquals("left", answers.get("Which side are the lesions on?"));
         assertEquals("1", answers.get("How many lesions are there?"));
         assertEquals("large", answers.get("How large is the lesion?"));
         assertEquals("upper", answers.get("Is the lesion in the upper or lower half of the image?"));
@@ -37,7 +38,7 @@ class QuestionGeneratorTest {
     @Test
     void normalAndMultipleLesionScans() {
         Map<String, String> normal = answers(scan(Modality.MRI));
-        assertEquals("none", normal.get("Which side is the lesion on?"));
+        assertEquals("none", normal.get("Which side are the lesions on?"));
         assertEquals("0", normal.get("How many lesions are there?"));
         assertEquals("yes", normal.get("Is this scan normal?"));
         assertEquals("no", normal.get("Is there a lesion in the left hemisphere?"));
@@ -52,6 +53,22 @@ class QuestionGeneratorTest {
         assertEquals("yes", three.get("Is there more than one lesion?"));
         assertEquals("x-ray", three.get("Which modality is this?"));
         assertEquals(null, three.get("How large is the lesion?"));
+    }
+
+    @Test
+    void theSideQuestionIsWordedTheSameForEveryLesionCount() {
+        Lesion[] all = {
+            lesion(Side.LEFT, Lesion.Level.UPPER, Lesion.Size.SMALL, Lesion.Contrast.BRIGHT),
+            lesion(Side.RIGHT, Lesion.Level.UPPER, Lesion.Size.LARGE, Lesion.Contrast.DARK),
+            lesion(Side.LEFT, Lesion.Level.LOWER, Lesion.Size.SMALL, Lesion.Contrast.DARK)};
+        for (int n = 0; n <= all.length; n++) {
+            Scan scan = scan(Modality.CT, Arrays.copyOf(all, n));
+            List<Question> side = QuestionGenerator.openCandidates(scan).stream()
+                    .filter(q -> q.kind().equals("open.side")).toList();
+            assertEquals(1, side.size(), n + " lesions");
+            assertEquals("Which side are the lesions on?", side.get(0).text(), n + " lesions");
+            assertEquals(scan.sideAnswer(), side.get(0).answer(), n + " lesions");
+        }
     }
 
     @Test

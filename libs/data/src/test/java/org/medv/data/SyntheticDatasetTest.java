@@ -19,7 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -51,7 +54,7 @@ class SyntheticDatasetTest {
         SyntheticDataset.write(again, TRAIN, TEST, SEED);
         List<Path> files = files(dir);
         assertEquals(files, files(again));
-        assertEquals(TRAIN + TEST + 4, files.size());
+        assertEquals(TRAIN + TEST + 6, files.size());
         for (Path f : files) {
             assertArrayEquals(Files.readAllBytes(dir.resolve(f)), Files.readAllBytes(again.resolve(f)), f.toString());
         }
@@ -126,6 +129,80 @@ class SyntheticDatasetTest {
                 assertEquals(t == 0, value.contains("<image>"), value);
             }
         }
+        assertEquals("[]\n", Files.readString(multi.resolve("test_labels.json")), "no test images, no labels");
+        assertTrue(Files.readString(multi.resolve("README.md")).contains(
+                "| `train.json` | LLaVA instruction format: " + TRAIN + " entries, one per image, "
+                        + QuestionGenerator.PER_SCAN + " question turns each |"));
+    }
+
+    @Test
+    void labelsFilesHaveOneEntryPerImageInOrderAgreeingWithTheMetadataAndTheScans() throws IOException {
+        JsonObject meta = json("metadata.json").getAsJsonObject();
+        int size = meta.get("image_size").getAsInt();
+        JsonArray images = meta.getAsJsonArray("images");
+        List<String> quadrants = List.of("right_upper", "left_upper", "right_lower", "left_lower");
+        Set<String> values = new HashSet<>();
+        for (SyntheticDataset.Split split : SyntheticDataset.Split.values()) {
+            String name = split.prefix() + "_labels.json";
+            String text = Files.readString(dir.resolve(name), StandardCharsets.UTF_8);
+            assertTrue(text.startsWith("[\n") && text.endsWith("]\n"), name + " is pretty-printed with a newline");
+            JsonArray entries = JsonParser.parseString(text).getAsJsonArray();
+            int n = split == SyntheticDataset.Split.TRAIN ? TRAIN : TEST;
+            List<SyntheticDataset.Item> items = SyntheticDataset.generate(split, n, SEED, size);
+            assertEquals(n, entries.size(), name);
+            for (int i = 0; i < n; i++) {
+                JsonObject entry = entries.get(i).getAsJsonObject();
+                String image = String.format(Locale.ROOT, "%s_%05d.png", split.prefix(), i);
+                assertEquals(image, entry.get("image").getAsString(), name + " entry " + i);
+                Scan scan = items.get(i).scan();
+                assertEquals(image, scan.image());
+                JsonObject labels = entry.getAsJsonObject("labels");
+                List<String> keys = new ArrayList<>(labels.keySet());
+                assertEquals("modality", keys.get(0), image);
+                assertEquals(quadrants, keys.subList(1, keys.size()), image);
+
+                JsonObject found = AnswerOracle.byImage(images, image);
+                assertEquals(found.get("modality").getAsString(), labels.get("modality").getAsString(), image);
+                assertEquals(scan.modality().answer(), labels.get("modality").getAsString(), image);
+                // expected quadrant labels from the metadata's pixel geometry, independent of the categorical fields
+                Map<String, String> expected = new LinkedHashMap<>();
+                quadrants.forEach(q -> expected.put(q, "none"));
+                for (JsonElement le : found.getAsJsonArray("lesions")) {
+                    JsonObject l = le.getAsJsonObject();
+                    String quadrant = (l.get("x").getAsDouble() >= size / 2.0 ? "left" : "right") + "_"
+                            + (l.get("y").getAsDouble() < size / 2.0 ? "upper" : "lower");
+                    String previous = expected.put(quadrant, l.get("size").getAsString() + "_"
+                            + l.get("contrast").getAsString());
+                    assertEquals("none", previous, image + ": one lesion per quadrant");
+                }
+                int findings = 0;
+                for (String q : quadrants) {
+                    String value = labels.get(q).getAsString();
+                    assertEquals(expected.get(q), value, image + " " + q);
+                    values.add(value);
+                    findings += value.equals("none") ? 0 : 1;
+                }
+                assertEquals(scan.lesionCount(), findings, image);
+                assertEquals(found.getAsJsonArray("lesions").size(), findings, image);
+                for (Lesion l : scan.lesions()) {
+                    assertEquals(l.size().word() + "_" + l.contrast().word(),
+                            labels.get(l.side().word() + "_" + l.level().word()).getAsString(), image);
+                }
+            }
+        }
+        assertEquals(Set.of("none", "small_bright", "small_dark", "large_bright", "large_dark"), values);
+    }
+
+    @Test
+    void readmeListsEveryFileWithItsEntryCount() throws IOException {
+        String readme = Files.readString(dir.resolve("README.md"), StandardCharsets.UTF_8);
+        assertTrue(readme.contains("# medv synthetic scans (" + SyntheticDataset.GENERATOR + ")"), readme);
+        assertTrue(readme.contains("| `train.json` | LLaVA instruction format: " + TRAIN * QuestionGenerator.PER_SCAN
+                + " entries, one per question (" + TRAIN + " images, " + QuestionGenerator.PER_SCAN
+                + " questions each) |"), readme);
+        assertTrue(readme.contains("| `train_labels.json` | " + TRAIN + " entries: per-image labels (modality, and the "
+                + "finding in each quadrant: none or size_contrast) for `medv train` stage = vision |"), readme);
+        assertTrue(readme.contains("| `test_labels.json` | " + TEST + " entries: per-image labels"), readme);
     }
 
     @Test
