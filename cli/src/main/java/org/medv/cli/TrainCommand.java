@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
  * {@link TrainConfig}; {@code --steps}, {@code --output} and {@code --resume} override it.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train or fine-tune a model with the masked-diffusion objective (stage1/stage2/stage3).")
+        description = "Train or fine-tune a model: the masked-diffusion objective (stage1/stage2/stage3) or vision"
+                + " pre-training on per-image labels (stage vision).")
 final class TrainCommand implements Callable<Integer> {
     /** How long Ctrl-C waits for the current step and the checkpoint before the JVM exits anyway. */
     static final long STOP_WAIT_SECONDS = 300;

@@ -22,8 +22,10 @@ import java.util.Set;
  * init              model directory, "random:hidden=64,layers=2,...,vision_hidden=32" (needs tokenizer), or "demo[:SEED]"
  * tokenizer         directory with tokenizer.json (random init only)
  * vision_tower      stand-alone SigLIP directory (as --vision-tower)
- * data, image_dir   LLaVA instruction JSON / JSONL, and where its images are
- * stage             stage1 | stage2 | stage3;  train_vision  also train the vision tower (default false)
+ * data, image_dir   LLaVA instruction JSON / JSONL (stage vision: per-image labels, {@link ImageLabels}), and
+ *                   where its images are
+ * stage             vision | stage1 | stage2 | stage3;  train_vision  also train the vision tower (default false;
+ *                   stage vision always trains tower and projector, its head at lr_projector)
  * lr_vision, lr_projector, lr_language     per-part learning rates (defaults: the stage's)
  * batch, accumulation, steps, warmup, seed
  * weight_decay (0), max_grad_norm (1.0), beta1 (0.9), beta2 (0.999), adam_eps (1e-8)

@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * The training loop: masked-diffusion loss, gradient accumulation, global-norm clipping, AdamW with per-part learning
+ * The training loop: the stage's {@link Objective} (masked-diffusion loss, or the vision stage's image labels), gradient accumulation, global-norm clipping, AdamW with per-part learning
  * rates on a warm-up + cosine schedule, frozen parts untouched, checkpoints MedvModel loads, bit-exact resume.
  *
  * <p>Randomness is a function of (seed, step): the noise of micro-batch {@code k} of step {@code s} comes from its own
@@ -34,12 +34,13 @@ import java.util.function.Consumer;
  */
 public final class Trainer implements AutoCloseable {
     /** What one optimizer step did. */
-    public record StepReport(int step, int totalSteps, double loss, double lr, double gradNorm, int maskedTokens,
+    /** @param targets what the loss averaged: masked tokens (conversation stages) or image labels (vision stage) */
+    public record StepReport(int step, int totalSteps, double loss, double lr, double gradNorm, int targets,
                              double samplesPerSecond) {
         @Override
         public String toString() {
-            return String.format("step %d/%d  loss %.4f  lr %.3e  grad_norm %.3f  masked %d  %.2f samples/s", step,
-                    totalSteps, loss, lr, gradNorm, maskedTokens, samplesPerSecond);
+            return String.format("step %d/%d  loss %.4f  lr %.3e  grad_norm %.3f  targets %d  %.2f samples/s", step,
+                    totalSteps, loss, lr, gradNorm, targets, samplesPerSecond);
         }
     }
 
@@ -50,8 +51,7 @@ public final class Trainer implements AutoCloseable {
     private final TrainConfig config;
     private final TrainableModel model;
     private final ModelInit init;
-    private final List<TrainingExample> examples;
-    private final MaskedDiffusionLoss loss;
+    private final Objective objective;
     private final AdamW optimizer;
     private final CosineSchedule schedule;
     private final List<NDArray> allParams;
@@ -62,12 +62,11 @@ public final class Trainer implements AutoCloseable {
     private int permutationEpoch = -1;
     private int[] permutation;
 
-    private Trainer(TrainConfig config, TrainableModel model, ModelInit init, List<TrainingExample> examples) {
+    private Trainer(TrainConfig config, TrainableModel model, ModelInit init, Objective objective) {
         this.config = config;
         this.model = model;
         this.init = init;
-        this.examples = List.copyOf(examples);
-        this.loss = new MaskedDiffusionLoss(model);
+        this.objective = objective;
         this.schedule = new CosineSchedule(config.warmupSteps(), config.steps());
         this.allParams = model.parameters();
         this.listener = r -> LOG.info("{}", r);
@@ -82,6 +81,11 @@ public final class Trainer implements AutoCloseable {
                 trained.add(new AdamW.Param(p, p.getName(), config.lr(group.getKey()), p.getShape().dimension() > 1));
             }
         }
+        for (NDArray p : objective.ownParameters()) {
+            p.setRequiresGradient(true);
+            // the vision stage's head learns at the projector's rate
+            trained.add(new AdamW.Param(p, p.getName(), config.lr(Part.PROJECTOR), p.getShape().dimension() > 1));
+        }
         if (trained.isEmpty()) {
             throw new IllegalArgumentException("stage " + config.stage() + " trains " + config.trainedParts()
                     + " but model " + model.config().directory() + " has none of those parameters");
@@ -92,7 +96,8 @@ public final class Trainer implements AutoCloseable {
 
     /** A trainer on an already loaded model and encoded examples (the model is closed with the trainer). */
     public static Trainer create(TrainConfig config, TrainableModel model, List<TrainingExample> examples) {
-        return new Trainer(config, model, null, examples);
+        return new Trainer(config, model, null, new DiffusionObjective(model, examples,
+                config.trainedParts().contains(Part.LANGUAGE_MODEL)));
     }
 
     /** Everything from the config: initial model, data, and resume from {@code config.resume()} when set. */
@@ -103,7 +108,7 @@ public final class Trainer implements AutoCloseable {
         ModelInit init = ModelInit.resolve(config.init(), config.tokenizer());
         try {
             TrainableModel model = TrainableModel.load(init.directory(), config.visionTower(), List.of());
-            return new Trainer(config, model, init, examples(config, model));
+            return new Trainer(config, model, init, objective(config, model));
         } catch (RuntimeException e) {
             init.close();
             throw e;
@@ -113,6 +118,12 @@ public final class Trainer implements AutoCloseable {
     /** Continues from a directory written by {@link #checkpoint}: its weights, optimizer moments and step. */
     public static Trainer resume(Path dir, TrainConfig config) {
         JsonObject state = readState(dir);
+        String stage = config.stage().name().toLowerCase(java.util.Locale.ROOT);
+        if (state.has("stage") && !state.get("stage").getAsString().equals(stage)) {
+            throw new IllegalArgumentException("cannot resume from " + dir + ": it is a checkpoint of stage "
+                    + state.get("stage").getAsString() + ", the config says " + stage + " (to start a new stage"
+                    + " from it, use it as init)");
+        }
         for (String key : List.of("seed", "batch", "accumulation")) {
             long saved = state.get(key).getAsLong();
             long now = switch (key) {
@@ -126,11 +137,32 @@ public final class Trainer implements AutoCloseable {
             }
         }
         TrainableModel model = TrainableModel.load(dir, null, List.of());
-        Trainer t = new Trainer(config, model, null, examples(config, model));
-        t.step = state.get("step").getAsInt();
-        t.optimizer.load(dir.resolve(OPTIMIZER_FILE), state.get("optimizer_steps").getAsInt());
-        state.getAsJsonArray("losses").forEach(e -> t.losses.add(e.getAsDouble()));
-        return t;
+        Trainer t = new Trainer(config, model, null, objective(config, model));
+        try {
+            t.objective.load(dir);
+            t.step = state.get("step").getAsInt();
+            t.optimizer.load(dir.resolve(OPTIMIZER_FILE), state.get("optimizer_steps").getAsInt());
+            state.getAsJsonArray("losses").forEach(e -> t.losses.add(e.getAsDouble()));
+            return t;
+        } catch (RuntimeException e) {
+            t.close();
+            throw e;
+        }
+    }
+
+    /** The stage's objective over the config's data: image labels for the vision stage, else conversations. */
+    private static Objective objective(TrainConfig config, TrainableModel model) {
+        try {
+            if (config.stage().usesImageLabels()) {
+                return new ImageLabelObjective(model, ImageLabels.read(config.data(), config.imageDir()),
+                        config.seed());
+            }
+            return new DiffusionObjective(model, examples(config, model),
+                    config.trainedParts().contains(Part.LANGUAGE_MODEL));
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
     private static List<TrainingExample> examples(TrainConfig config, TrainableModel model) {
@@ -210,29 +242,29 @@ public final class Trainer implements AutoCloseable {
     public StepReport trainStep() {
         long t0 = System.nanoTime();
         double lossSum = 0;
-        int masked = 0;
+        int targets = 0;
         List<AdamW.Param> trained = optimizer.params();
         double norm;
         double multiplier = schedule.multiplier(step);
         try (NDManager scope = model.manager().newSubManager()) {
             // every array derived from a parameter during this step is freed with scope
             allParams.forEach(p -> p.tempAttach(scope));
+            objective.ownParameters().forEach(p -> p.tempAttach(scope));
             for (int micro = 0; micro < config.accumulation(); micro++) {
                 SplittableRandom rng = noiseRng(config.seed(), step, micro);
                 try (NDManager mm = scope.newSubManager();
                      GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    List<MaskedDiffusionLoss.Sample> batch = new ArrayList<>();
-                    for (int i = 0; i < config.batchSize(); i++) {
-                        batch.add(sample(mm, nextExample(micro, i)));
+                    int[] batch = new int[config.batchSize()];
+                    for (int i = 0; i < batch.length; i++) {
+                        batch[i] = nextExample(micro, i);
                     }
-                    MaskedDiffusionLoss.Result r = loss.compute(mm, batch, rng);
-                    // nothing masked, or no trained parameter reached (stage 1 on a text-only batch): no gradient
-                    if (r.maskedTokens() > 0 && reachesTrained(r)) {
+                    Objective.Batch r = objective.loss(mm, batch, rng);
+                    if (r.hasGradient()) {
                         // accumulation averages micro-batches
                         gc.backward(Scalars.div(r.loss(), config.accumulation()));
                     }
                     lossSum += r.loss().getFloat();
-                    masked += r.maskedTokens();
+                    targets += r.targets();
                 }
             }
             List<NDArray> grads = new ArrayList<>(trained.size());
@@ -251,12 +283,7 @@ public final class Trainer implements AutoCloseable {
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new StepReport(step, config.steps(), mean,
                 multiplier * config.lr(config.trainedParts().contains(Part.LANGUAGE_MODEL) ? Part.LANGUAGE_MODEL
-                        : Part.PROJECTOR), norm, masked, config.samplesPerStep() / seconds);
-    }
-
-    /** Whether a loss depends on a trained parameter (the vision parts only through masked image samples). */
-    private boolean reachesTrained(MaskedDiffusionLoss.Result r) {
-        return config.trainedParts().contains(Part.LANGUAGE_MODEL) || r.dependsOnImages();
+                        : Part.PROJECTOR), norm, targets, config.samplesPerStep() / seconds);
     }
 
     /** Global-norm clipping ({@code torch.nn.utils.clip_grad_norm_}); returns the norm before clipping. */
@@ -278,20 +305,16 @@ public final class Trainer implements AutoCloseable {
         return norm;
     }
 
-    private MaskedDiffusionLoss.Sample sample(NDManager m, TrainingExample e) {
-        List<NDArray> images = e.image() == null ? List.of() : List.of(model.imageRows(m, model.pixels(e.image())));
-        return new MaskedDiffusionLoss.Sample(e.inputIds(), e.labels(), images);
-    }
-
-    /** The example at this step's position in the seeded per-epoch order. */
-    private TrainingExample nextExample(int micro, int i) {
+    /** The index of the example at this step's position in the seeded per-epoch order. */
+    private int nextExample(int micro, int i) {
+        int n = objective.size();
         long k = (long) step * config.samplesPerStep() + (long) micro * config.batchSize() + i;
-        int epoch = Math.toIntExact(k / examples.size());
+        int epoch = Math.toIntExact(k / n);
         if (epoch != permutationEpoch) {
-            permutation = shuffle(examples.size(), new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + epoch));
+            permutation = shuffle(n, new SplittableRandom(config.seed() * 0x9E3779B97F4A7C15L + epoch));
             permutationEpoch = epoch;
         }
-        return examples.get(permutation[(int) (k % examples.size())]);
+        return permutation[(int) (k % n)];
     }
 
     private static int[] shuffle(int n, SplittableRandom rng) {
@@ -316,6 +339,7 @@ public final class Trainer implements AutoCloseable {
     /** Writes the model (MedvModel layout), the optimizer moments and trainer_state.json into {@code dir}. */
     public void checkpoint(Path dir) {
         CheckpointWriter.write(model, dir, systemPrompt(config, model));
+        objective.save(dir);
         optimizer.save(dir.resolve(OPTIMIZER_FILE));
         JsonObject s = new JsonObject();
         s.addProperty("step", step);
@@ -353,6 +377,7 @@ public final class Trainer implements AutoCloseable {
 
     @Override
     public void close() {
+        objective.close();
         optimizer.close();
         model.close();
         if (init != null) {

@@ -10,7 +10,10 @@ import java.util.HashMap;
 import java.util.Map;
 import javax.imageio.ImageIO;
 
-/** A demo model, two images and a four-entry LLaVA instruction file in a directory. */
+/**
+ * A demo model, three images, a four-entry LLaVA instruction file and a per-image label file (for stage vision) in a
+ * directory.
+ */
 final class TinySetup {
     static final String DATA = """
             [
@@ -29,6 +32,15 @@ final class TinySetup {
             ]
             """;
 
+    /** Two labels: one with three classes, one with two. */
+    static final String LABELS = """
+            [
+              {"image": "red.png", "labels": {"color": "red", "warm": "yes"}},
+              {"image": "blue.png", "labels": {"color": "blue", "warm": "no"}},
+              {"image": "green.png", "labels": {"color": "green", "warm": "no"}}
+            ]
+            """;
+
     private TinySetup() {
     }
 
@@ -38,7 +50,9 @@ final class TinySetup {
         Path images = Files.createDirectories(dir.resolve("images"));
         png(images.resolve("red.png"), 0xFF2020);
         png(images.resolve("blue.png"), 0x2020FF);
+        png(images.resolve("green.png"), 0x20FF20);
         Files.writeString(dir.resolve("data.json"), DATA);
+        Files.writeString(dir.resolve("labels.json"), LABELS);
         return model;
     }
 
@@ -69,6 +83,11 @@ final class TinySetup {
         v.put("weight_decay", "0.01");
         v.put("pad_to", "40");
         v.put("system_prompt", "Answer.");
+        if (stage.equals("vision")) {
+            v.put("data", dir.resolve("labels.json").toString());
+            v.put("lr_vision", "1e-3");
+            v.put("batch", "3");
+        }
         return TrainConfig.from(v, null);
     }
 }

@@ -181,11 +181,11 @@ class TrainerTest {
         }
     }
 
-    private static List<float[]> snapshot(List<NDArray> params) {
+    static List<float[]> snapshot(List<NDArray> params) {
         return params.stream().map(NDArray::toFloatArray).toList();
     }
 
-    private static void assertBitEqual(List<float[]> a, List<float[]> b) {
+    static void assertBitEqual(List<float[]> a, List<float[]> b) {
         assertEquals(a.size(), b.size());
         for (int i = 0; i < a.size(); i++) {
             float[] x = a.get(i);
