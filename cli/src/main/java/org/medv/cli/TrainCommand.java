@@ -107,7 +107,9 @@ final class TrainCommand implements Callable<Integer> {
             if (trainer.train()) {
                 Path curve = cfg.output().resolve("loss.png");
                 Files.write(curve, Charts.lossPng(trainer.losses(), "Training loss: " + cfg.data().getFileName()
-                        + ", " + cfg.stage().name().toLowerCase(Locale.ROOT) + ", batch " + cfg.samplesPerStep()));
+                        + ", " + cfg.stage().name().toLowerCase(Locale.ROOT) + ", batch " + cfg.samplesPerStep(),
+                        cfg.stage().usesImageLabels() ? "Image-label cross-entropy (sum over labels)"
+                                : "Masked-diffusion loss"));
                 out.printf("model written to %s (loss curve %s) after %.0f s%n", cfg.output(), curve.getFileName(),
                         (System.nanoTime() - start) / 1e9);
             } else {

@@ -75,12 +75,9 @@ final class DatasetFiles {
                 JsonArray turns = new JsonArray();
                 turns.add(turn("human", IMAGE_TOKEN + q.text()));
                 turns.add(turn("gpt", q.answer()));
-                JsonObject o = new JsonObject();
-                o.addProperty("id", item.id() + "_q" + k);
-                o.addProperty("image", item.scan().image());
+                JsonObject o = entry(item.id() + "_q" + k, item, turns);
                 o.addProperty("answer_type", q.type().name());
                 o.addProperty("question_kind", q.kind());
-                o.add("conversations", turns);
                 root.add(o);
             }
         }

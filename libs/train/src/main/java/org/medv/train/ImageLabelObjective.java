@@ -79,10 +79,6 @@ final class ImageLabelObjective implements Objective {
         return Math.sqrt(-2 * Math.log(1 - rng.nextDouble())) * Math.cos(2 * Math.PI * rng.nextDouble());
     }
 
-    ImageLabels labels() {
-        return labels;
-    }
-
     @Override
     public int size() {
         return labels.entries().size();
@@ -126,23 +122,6 @@ final class ImageLabelObjective implements Objective {
         }
         NDArray target = logProbs.getManager().create(oneHot, logProbs.getShape());
         return Scalars.div(logProbs.mul(target).sum().neg(), indices.length);
-    }
-
-    /** Each label's predicted class index for the images {@code indices} (no gradient needed). */
-    int[][] predict(NDManager m, int[] indices) {
-        float[] lp = logProbabilities(m, indices).toFloatArray();
-        int width = offsets[offsets.length - 1];
-        int[][] out = new int[indices.length][labels.names().size()];
-        for (int b = 0; b < indices.length; b++) {
-            for (int k = 0; k + 1 < offsets.length; k++) {
-                int best = offsets[k];
-                for (int c = offsets[k] + 1; c < offsets[k + 1]; c++) {
-                    best = lp[b * width + c] > lp[b * width + best] ? c : best;
-                }
-                out[b][k] = best - offsets[k];
-            }
-        }
-        return out;
     }
 
     @Override

@@ -123,7 +123,7 @@ public final class Charts {
      * steps (thick), steps 1..n along x. The y axis is sized to the average after the first tenth of the steps, so
      * that neither the first steps' high loss nor single spikes flatten the rest (higher values are clipped).
      */
-    public static byte[] lossPng(List<Double> losses, String title) {
+    public static byte[] lossPng(List<Double> losses, String title, String yLabel) {
         try (Plot plot = new Plot(WIDTH, HEIGHT)) {
             plot.title(title);
             if (losses.isEmpty()) {
@@ -135,7 +135,7 @@ public final class Charts {
             double later = average.subList(average.size() / 10, average.size()).stream()
                     .mapToDouble(Double::doubleValue).max().orElse(1);
             double max = Plot.niceMax(later * 1.5);
-            plot.yAxis(area, max, "Masked-diffusion loss");
+            plot.yAxis(area, max, yLabel);
             plot.curve(area, max, losses, new java.awt.Color(0xaec7e8), 1f);
             plot.curve(area, max, average, Plot.PALETTE[0], 2.5f);
             plot.xTicks(area, 1, losses.size(), "Optimizer step");

@@ -54,10 +54,10 @@ class ChartsTest {
         for (int i = 0; i < 500; i++) {
             losses.add(4.0 * Math.exp(-i / 100.0) + 0.3 * ((i * 7919) % 13) / 13.0);
         }
-        BufferedImage image = decode(Charts.lossPng(losses, "Demo training"));
+        BufferedImage image = decode(Charts.lossPng(losses, "Demo training", "Masked-diffusion loss"));
         assertEquals(Charts.WIDTH, image.getWidth());
         assertTrue(contains(image, Plot.PALETTE[0].getRGB()), "moving average");
-        assertEquals(Charts.HEIGHT, decode(Charts.lossPng(List.of(), "none")).getHeight());
+        assertEquals(Charts.HEIGHT, decode(Charts.lossPng(List.of(), "none", "loss")).getHeight());
     }
 
     @Test
