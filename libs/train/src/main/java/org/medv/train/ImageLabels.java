@@ -111,7 +111,8 @@ public record ImageLabels(List<String> names, List<List<String>> classes, List<E
         }
         if (!o.has("labels") || !o.get("labels").isJsonObject() || o.getAsJsonObject("labels").isEmpty()) {
             throw new TrainingDataException(where + " has no \"labels\" object (label name to class, e.g. "
-                    + "{\"modality\": \"ct\"})");
+                    + "{\"modality\": \"ct\"}; stage vision reads per-image labels such as the train_labels.json "
+                    + "of medv data synth, not conversations)");
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> l : o.getAsJsonObject("labels").entrySet()) {
