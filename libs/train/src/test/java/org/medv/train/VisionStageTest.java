@@ -130,24 +130,8 @@ class VisionStageTest {
     @Test
     void resumeEqualsAnUninterruptedRun() {
         TrainConfig cfg = TinySetup.config(dir, "vision", 4, 2, 8);
-        List<float[]> uninterrupted;
-        List<Double> lossesA;
-        try (Trainer a = Trainer.create(cfg)) {
-            a.train();
-            uninterrupted = TrainerTest.snapshot(a.model().parameters());
-            lossesA = a.losses();
-        }
         Path ckpt = dir.resolve("vision-resume");
-        try (Trainer first = Trainer.create(cfg)) {
-            first.trainStep();
-            first.trainStep();
-            first.checkpoint(ckpt);
-        }
-        try (Trainer b = Trainer.resume(ckpt, cfg)) {
-            b.train();
-            TrainerTest.assertBitEqual(uninterrupted, TrainerTest.snapshot(b.model().parameters()));
-            assertEquals(lossesA, b.losses());
-        }
+        TrainerTest.assertResumeEqualsAnUninterruptedRun(cfg, ckpt);
         // a vision checkpoint is not a stage-2 run to continue
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Trainer.resume(ckpt, TinySetup.config(dir, "stage2", 4, 2, 8)));
