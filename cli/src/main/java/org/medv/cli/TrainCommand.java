@@ -112,6 +112,10 @@ final class TrainCommand implements Callable<Integer> {
                                 : "Masked-diffusion loss"));
                 out.printf("model written to %s (loss curve %s) after %.0f s%n", cfg.output(), curve.getFileName(),
                         (System.nanoTime() - start) / 1e9);
+                for (var e : trainer.evaluation().entrySet()) {
+                    out.printf(Locale.ROOT, "held-out accuracy (%s): %-16s %.2f%%%n", cfg.evalData().getFileName(),
+                            e.getKey(), 100 * e.getValue());
+                }
             } else {
                 // stopped (Ctrl-C): the JVM is shutting down, so no chart; trainer_state.json keeps the losses
                 out.printf("stopped at step %d of %d: checkpoint %s (continue with --resume %s)%n", trainer.step(),

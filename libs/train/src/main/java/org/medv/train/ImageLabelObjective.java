@@ -17,7 +17,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -29,7 +33,8 @@ import java.util.SplittableRandom;
  * </pre>
  * Tower and projector learn features the language model can then read; the head is only the probe that trains
  * them. It is kept beside the checkpoint ({@value #HEAD_FILE}, {@value #HEAD_CLASSES_FILE}) so a run resumes
- * exactly, and is not part of the model.
+ * exactly, and is not part of the model. With held-out labels ({@code eval_data}) {@link #evaluate} scores the head
+ * on them: the fraction of images whose class of each label is the head's most likely one.
  */
 final class ImageLabelObjective implements Objective {
     static final String HEAD_FILE = "vision_head.safetensors";
@@ -38,22 +43,30 @@ final class ImageLabelObjective implements Objective {
     static final String BIAS = "vision_head.bias";
     /** Initial weights: N(0, 0.02^2), as transformers initialises linear layers; biases zero. */
     static final double INIT_STD = 0.02;
+    static final int EVAL_BATCH = 32;
 
     private final TrainableModel model;
     private final ImageLabels labels;
+    private final ImageLabels heldOut;
     private final int inputSize;
     private final int[] offsets;
     private final NDManager manager;
     private final NDArray weight;
     private final NDArray bias;
 
-    ImageLabelObjective(TrainableModel model, ImageLabels labels, long seed) {
+    /** @param heldOut labels to {@link #evaluate} on (same label names), or null */
+    ImageLabelObjective(TrainableModel model, ImageLabels labels, ImageLabels heldOut, long seed) {
         if (model.vision() == null) {
             throw new IllegalArgumentException("stage vision trains the vision tower, but model "
                     + model.config().directory() + " is text-only");
         }
+        if (heldOut != null && !Set.copyOf(heldOut.names()).equals(Set.copyOf(labels.names()))) {
+            throw new TrainingDataException("eval_data names labels " + heldOut.names() + ", data names "
+                    + labels.names());
+        }
         this.model = model;
         this.labels = labels;
+        this.heldOut = heldOut;
         this.offsets = new int[labels.names().size() + 1];
         for (int k = 0; k < labels.names().size(); k++) {
             offsets[k + 1] = offsets[k] + labels.classes().get(k).size();
@@ -86,15 +99,15 @@ final class ImageLabelObjective implements Objective {
 
     @Override
     public Batch loss(NDManager m, int[] indices, SplittableRandom rng) {
-        return new Batch(logLoss(logProbabilities(m, indices), indices), indices.length * labels.names().size(),
+        List<ImageLabels.Entry> images = Arrays.stream(indices).mapToObj(labels.entries()::get).toList();
+        return new Batch(logLoss(logProbabilities(m, images), indices), indices.length * labels.names().size(),
                 true);
     }
 
-    /** Per-label log-softmax of the head's logits [batch, sum_k C_k]. */
-    NDArray logProbabilities(NDManager m, int[] indices) {
-        NDList flat = new NDList(indices.length);
-        for (int i : indices) {
-            ImageLabels.Entry e = labels.entries().get(i);
+    /** Per-label log-softmax of the head's logits [batch, sum_k C_k] for {@code images}. */
+    private NDArray logProbabilities(NDManager m, List<ImageLabels.Entry> images) {
+        NDList flat = new NDList(images.size());
+        for (ImageLabels.Entry e : images) {
             NDArray rows = model.imageRows(m, model.pixels(e.image()));
             if (rows.size() != inputSize) {
                 throw new TrainingDataException("image " + e.image() + " gives " + rows.getShape() + " embedding "
@@ -122,6 +135,43 @@ final class ImageLabelObjective implements Objective {
         }
         NDArray target = logProbs.getManager().create(oneHot, logProbs.getShape());
         return Scalars.div(logProbs.mul(target).sum().neg(), indices.length);
+    }
+
+    /**
+     * Accuracy per label on the held-out labels, in batches of {@value #EVAL_BATCH}; a held-out class the training
+     * data never had counts as wrong.
+     */
+    @Override
+    public Map<String, Double> evaluate() {
+        if (heldOut == null) {
+            return Map.of();
+        }
+        int width = offsets[offsets.length - 1];
+        int[] correct = new int[labels.names().size()];
+        List<ImageLabels.Entry> all = heldOut.entries();
+        for (int from = 0; from < all.size(); from += EVAL_BATCH) {
+            List<ImageLabels.Entry> batch = all.subList(from, Math.min(all.size(), from + EVAL_BATCH));
+            float[] lp;
+            try (NDManager m = manager.newSubManager()) {
+                lp = logProbabilities(m, batch).toFloatArray();
+            }
+            for (int b = 0; b < batch.size(); b++) {
+                for (int k = 0; k < labels.names().size(); k++) {
+                    int best = offsets[k];
+                    for (int c = offsets[k] + 1; c < offsets[k + 1]; c++) {
+                        best = lp[b * width + c] > lp[b * width + best] ? c : best;
+                    }
+                    int h = heldOut.names().indexOf(labels.names().get(k));
+                    String truth = heldOut.classes().get(h).get(batch.get(b).classes()[h]);
+                    correct[k] += labels.classes().get(k).get(best - offsets[k]).equals(truth) ? 1 : 0;
+                }
+            }
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (int k = 0; k < correct.length; k++) {
+            out.put(labels.names().get(k), (double) correct[k] / all.size());
+        }
+        return out;
     }
 
     @Override

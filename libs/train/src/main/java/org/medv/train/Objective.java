@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -25,6 +26,11 @@ interface Objective extends AutoCloseable {
 
     /** The loss of the examples {@code indices} in {@code m}'s scope; {@code rng} is this micro-batch's noise. */
     Batch loss(NDManager m, int[] indices, SplittableRandom rng);
+
+    /** Scores on the held-out data, by name (empty when the objective has none, e.g. {@code eval_data} unset). */
+    default Map<String, Double> evaluate() {
+        return Map.of();
+    }
 
     /** Parameters the objective trains besides the model's (they are not part of the model a checkpoint holds). */
     NDList ownParameters();

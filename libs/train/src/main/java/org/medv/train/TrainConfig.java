@@ -24,6 +24,7 @@ import java.util.Set;
  * vision_tower      stand-alone SigLIP directory (as --vision-tower)
  * data, image_dir   LLaVA instruction JSON / JSONL (stage vision: per-image labels, {@link ImageLabels}), and
  *                   where its images are
+ * eval_data         stage vision only: held-out labels (same format, images in image_dir) scored at the end
  * stage             vision | stage1 | stage2 | stage3;  train_vision  also train the vision tower (default false;
  *                   stage vision always trains tower and projector, its head at lr_projector)
  * lr_vision, lr_projector, lr_language     per-part learning rates (defaults: the stage's)
@@ -33,7 +34,8 @@ import java.util.Set;
  * output, checkpoint_every (0: only at the end), log_every (1), resume (a checkpoint directory)
  * </pre>
  */
-public record TrainConfig(String init, Path tokenizer, Path visionTower, Path data, Path imageDir, Stage stage,
+public record TrainConfig(String init, Path tokenizer, Path visionTower, Path data, Path imageDir, Path evalData,
+                          Stage stage,
                           Map<Part, Double> learningRates, Set<Part> trainedParts, int batchSize, int accumulation,
                           int steps, int warmupSteps, long seed, double weightDecay, double maxGradNorm, double beta1,
                           double beta2, double adamEps, int padTo, String systemPrompt, Path output,
@@ -53,6 +55,9 @@ public record TrainConfig(String init, Path tokenizer, Path visionTower, Path da
         if (init == null || data == null) {
             throw new IllegalArgumentException("init and data are required");
         }
+        if (evalData != null && !stage.usesImageLabels()) {
+            throw new IllegalArgumentException("eval_data is read by stage vision only (stage " + stage + ")");
+        }
         learningRates = Map.copyOf(learningRates);
         trainedParts = Set.copyOf(trainedParts);
     }
@@ -67,21 +72,21 @@ public record TrainConfig(String init, Path tokenizer, Path visionTower, Path da
     }
 
     public TrainConfig withSteps(int newSteps) {
-        return new TrainConfig(init, tokenizer, visionTower, data, imageDir, stage, learningRates, trainedParts,
-                batchSize, accumulation, newSteps, warmupSteps, seed, weightDecay, maxGradNorm, beta1, beta2, adamEps,
-                padTo, systemPrompt, output, checkpointEvery, logEvery, resume);
+        return new TrainConfig(init, tokenizer, visionTower, data, imageDir, evalData, stage, learningRates,
+                trainedParts, batchSize, accumulation, newSteps, warmupSteps, seed, weightDecay, maxGradNorm, beta1,
+                beta2, adamEps, padTo, systemPrompt, output, checkpointEvery, logEvery, resume);
     }
 
     public TrainConfig withOutput(Path dir, int every) {
-        return new TrainConfig(init, tokenizer, visionTower, data, imageDir, stage, learningRates, trainedParts,
-                batchSize, accumulation, steps, warmupSteps, seed, weightDecay, maxGradNorm, beta1, beta2, adamEps,
-                padTo, systemPrompt, dir, every, logEvery, resume);
+        return new TrainConfig(init, tokenizer, visionTower, data, imageDir, evalData, stage, learningRates,
+                trainedParts, batchSize, accumulation, steps, warmupSteps, seed, weightDecay, maxGradNorm, beta1,
+                beta2, adamEps, padTo, systemPrompt, dir, every, logEvery, resume);
     }
 
     public TrainConfig withResume(Path dir) {
-        return new TrainConfig(init, tokenizer, visionTower, data, imageDir, stage, learningRates, trainedParts,
-                batchSize, accumulation, steps, warmupSteps, seed, weightDecay, maxGradNorm, beta1, beta2, adamEps,
-                padTo, systemPrompt, output, checkpointEvery, logEvery, dir);
+        return new TrainConfig(init, tokenizer, visionTower, data, imageDir, evalData, stage, learningRates,
+                trainedParts, batchSize, accumulation, steps, warmupSteps, seed, weightDecay, maxGradNorm, beta1,
+                beta2, adamEps, padTo, systemPrompt, output, checkpointEvery, logEvery, dir);
     }
 
     /** Reads a .json file or a .properties file. */
@@ -113,7 +118,8 @@ public record TrainConfig(String init, Path tokenizer, Path visionTower, Path da
 
     /** Builds a config from key/value pairs (keys as in the class comment). */
     public static TrainConfig from(Map<String, String> v, Path base) {
-        Set<String> known = Set.of("init", "tokenizer", "vision_tower", "data", "image_dir", "stage", "train_vision",
+        Set<String> known = Set.of("init", "tokenizer", "vision_tower", "data", "image_dir", "eval_data", "stage",
+                "train_vision",
                 "lr_vision", "lr_projector", "lr_language", "batch", "accumulation", "steps", "warmup", "seed",
                 "weight_decay", "max_grad_norm", "beta1", "beta2", "adam_eps", "pad_to", "system_prompt", "output",
                 "checkpoint_every", "log_every", "resume");
@@ -137,8 +143,8 @@ public record TrainConfig(String init, Path tokenizer, Path visionTower, Path da
             init = path(v, "init", base).toString(); // a model directory
         }
         return new TrainConfig(init, path(v, "tokenizer", base), path(v, "vision_tower", base),
-                path(v, "data", base), path(v, "image_dir", base), stage, lrs, trained, integer(v, "batch", 1),
-                integer(v, "accumulation", 1), steps, integer(v, "warmup", 0),
+                path(v, "data", base), path(v, "image_dir", base), path(v, "eval_data", base), stage, lrs, trained,
+                integer(v, "batch", 1), integer(v, "accumulation", 1), steps, integer(v, "warmup", 0),
                 Long.parseLong(v.getOrDefault("seed", "0")), dbl(v, "weight_decay", 0.0),
                 dbl(v, "max_grad_norm", 1.0), dbl(v, "beta1", 0.9), dbl(v, "beta2", 0.999), dbl(v, "adam_eps", 1e-8),
                 integer(v, "pad_to", 0), v.get("system_prompt"), path(v, "output", base),

@@ -25,7 +25,8 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * The training loop: the stage's {@link Objective} (masked-diffusion loss, or the vision stage's image labels), gradient accumulation, global-norm clipping, AdamW with per-part learning
+ * The training loop: the stage's {@link Objective} (masked-diffusion loss, or the vision stage's image labels),
+ * gradient accumulation, global-norm clipping, AdamW with per-part learning
  * rates on a warm-up + cosine schedule, frozen parts untouched, checkpoints MedvModel loads, bit-exact resume.
  *
  * <p>Randomness is a function of (seed, step): the noise of micro-batch {@code k} of step {@code s} comes from its own
@@ -56,6 +57,7 @@ public final class Trainer implements AutoCloseable {
     private final CosineSchedule schedule;
     private final List<NDArray> allParams;
     private final List<Double> losses = new ArrayList<>();
+    private Map<String, Double> evaluation = Map.of();
     private Consumer<StepReport> listener;
     private int step;
     private volatile boolean stopRequested;
@@ -155,6 +157,7 @@ public final class Trainer implements AutoCloseable {
         try {
             if (config.stage().usesImageLabels()) {
                 return new ImageLabelObjective(model, ImageLabels.read(config.data(), config.imageDir()),
+                        config.evalData() == null ? null : ImageLabels.read(config.evalData(), config.imageDir()),
                         config.seed());
             }
             return new DiffusionObjective(model, examples(config, model),
@@ -198,6 +201,11 @@ public final class Trainer implements AutoCloseable {
         return step;
     }
 
+    /** The held-out scores computed at the end of {@link #train} (empty without held-out data). */
+    public Map<String, Double> evaluation() {
+        return evaluation;
+    }
+
     /** The mean loss of every completed step. */
     public List<Double> losses() {
         return List.copyOf(losses);
@@ -221,6 +229,10 @@ public final class Trainer implements AutoCloseable {
                 checkpoint(stepCheckpoint());
             }
             return false;
+        }
+        evaluation = objective.evaluate();
+        if (!evaluation.isEmpty()) {
+            LOG.info("held-out evaluation: {}", evaluation);
         }
         if (config.output() != null) {
             checkpoint(config.output());
@@ -357,6 +369,11 @@ public final class Trainer implements AutoCloseable {
         JsonArray l = new JsonArray();
         losses.forEach(l::add);
         s.add("losses", l);
+        if (!evaluation.isEmpty()) {
+            JsonObject e = new JsonObject();
+            evaluation.forEach(e::addProperty);
+            s.add("eval_accuracy", e);
+        }
         try {
             Files.writeString(dir.resolve(STATE_FILE), new GsonBuilder().setPrettyPrinting().create().toJson(s));
         } catch (IOException e) {

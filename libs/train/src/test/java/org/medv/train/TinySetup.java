@@ -68,6 +68,11 @@ final class TinySetup {
 
     /** A config over the tiny setup (stage, steps, seed as given; lr high enough to move a tiny model). */
     static TrainConfig config(Path dir, String stage, int steps, int accumulation, long seed) {
+        return TrainConfig.from(values(dir, stage, steps, accumulation, seed), null);
+    }
+
+    /** The key/values of {@link #config}, to change before {@link TrainConfig#from}. */
+    static Map<String, String> values(Path dir, String stage, int steps, int accumulation, long seed) {
         Map<String, String> v = new HashMap<>();
         v.put("init", dir.resolve("model").toString());
         v.put("data", dir.resolve("data.json").toString());
@@ -88,6 +93,6 @@ final class TinySetup {
             v.put("lr_vision", "1e-3");
             v.put("batch", "3");
         }
-        return TrainConfig.from(v, null);
+        return v;
     }
 }

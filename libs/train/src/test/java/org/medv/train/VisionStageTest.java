@@ -9,7 +9,9 @@ import org.medv.model.MedvModel;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -61,7 +63,7 @@ class VisionStageTest {
         try (Trainer t = Trainer.create(TinySetup.config(dir, "vision", 2, 1, 5));
              NDManager m = t.model().manager().newSubManager()) {
             ImageLabels labels = ImageLabels.read(dir.resolve("labels.json"), dir.resolve("images"));
-            ImageLabelObjective objective = new ImageLabelObjective(t.model(), labels, 5);
+            ImageLabelObjective objective = new ImageLabelObjective(t.model(), labels, null, 5);
             int[] batch = {2, 0, 1, 0};
             double got = objective.loss(m, batch, new SplittableRandom(0)).loss().getFloat();
             float[] w = objective.ownParameters().get(0).toFloatArray();
@@ -96,8 +98,18 @@ class VisionStageTest {
     }
 
     @Test
-    void towerAndProjectorLearnTheLabelsWhileTheLanguageModelStaysBitIdentical() {
-        try (Trainer t = Trainer.create(TinySetup.config(dir, "vision", 25, 1, 6))) {
+    void towerAndProjectorLearnTheLabelsWhileTheLanguageModelStaysBitIdentical() throws Exception {
+        // held out: two images as trained, one with a colour the training data never had (counts as wrong)
+        Path heldOut = dir.resolve("held-out-labels.json");
+        Files.writeString(heldOut, """
+                [{"image": "red.png", "labels": {"warm": "yes", "color": "red"}},
+                 {"image": "green.png", "labels": {"warm": "no", "color": "green"}},
+                 {"image": "blue.png", "labels": {"warm": "no", "color": "purple"}}]""");
+        Path out = dir.resolve("vision-learn");
+        Map<String, String> v = new HashMap<>(TinySetup.values(dir, "vision", 25, 1, 6));
+        v.put("eval_data", heldOut.toString());
+        v.put("output", out.toString());
+        try (Trainer t = Trainer.create(TrainConfig.from(v, null))) {
             var groups = t.model().parameterGroups();
             List<float[]> lm = TrainerTest.snapshot(groups.get(Part.LANGUAGE_MODEL));
             float[] tower = groups.get(Part.VISION_TOWER).get(0).toFloatArray();
@@ -108,7 +120,18 @@ class VisionStageTest {
             assertFalse(java.util.Arrays.equals(projector, groups.get(Part.PROJECTOR).get(0).toFloatArray()));
             List<Double> l = t.losses();
             assertTrue(l.get(l.size() - 1) < 0.2 * l.get(0), "loss " + l.get(0) + " -> " + l.get(l.size() - 1));
+            assertEquals(Map.of("color", 2.0 / 3, "warm", 1.0), t.evaluation());
         }
+        String state = Files.readString(out.resolve(Trainer.STATE_FILE));
+        assertTrue(state.contains("\"eval_accuracy\"") && state.contains("\"warm\": 1.0"), state);
+    }
+
+    @Test
+    void evalDataIsForStageVisionOnly() {
+        Map<String, String> v = new HashMap<>(TinySetup.values(dir, "stage2", 2, 1, 1));
+        v.put("eval_data", dir.resolve("labels.json").toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TrainConfig.from(v, null));
+        assertTrue(e.getMessage().contains("eval_data"), e.getMessage());
     }
 
     @Test
