@@ -111,7 +111,8 @@ public final class AdamW implements AutoCloseable {
         this.step = steps;
     }
 
-    private static void restore(NDArray loaded, NDArray into) {
+    /** Copies a loaded tensor into a live one and frees the loaded one. */
+    static void restore(NDArray loaded, NDArray into) {
         try (loaded) {
             loaded.copyTo(into);
         }

@@ -49,7 +49,10 @@ final class ImageLabelObjective implements Objective {
     private final ImageLabels labels;
     private final ImageLabels heldOut;
     private final int inputSize;
+    /** Where each label's columns start in the head; {@code offsets[k + 1] - offsets[k]} is label k's classes. */
     private final int[] offsets;
+    /** The head's output columns: every label's classes. */
+    private final int width;
     private final NDManager manager;
     private final NDArray weight;
     private final NDArray bias;
@@ -71,18 +74,19 @@ final class ImageLabelObjective implements Objective {
         for (int k = 0; k < labels.names().size(); k++) {
             offsets[k + 1] = offsets[k] + labels.classes().get(k).size();
         }
+        this.width = labels.totalClasses();
         this.manager = model.manager().newSubManager();
         try (NDManager probe = manager.newSubManager()) {
             Shape rows = model.imageRows(probe, model.pixels(labels.entries().get(0).image())).getShape();
             this.inputSize = Math.toIntExact(rows.size());
         }
         SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
-        float[] w = new float[inputSize * offsets[offsets.length - 1]];
+        float[] w = new float[inputSize * width];
         for (int i = 0; i < w.length; i++) {
             w[i] = (float) (gaussian(rng) * INIT_STD);
         }
-        this.weight = manager.create(w, new Shape(inputSize, offsets[offsets.length - 1]));
-        this.bias = manager.zeros(new Shape(offsets[offsets.length - 1]));
+        this.weight = manager.create(w, new Shape(inputSize, width));
+        this.bias = manager.zeros(new Shape(width));
         weight.setName(WEIGHT);
         bias.setName(BIAS);
     }
@@ -126,11 +130,11 @@ final class ImageLabelObjective implements Objective {
 
     /** Mean over the batch of the summed negative log-likelihood of each label's class. */
     private NDArray logLoss(NDArray logProbs, int[] indices) {
-        float[] oneHot = new float[indices.length * offsets[offsets.length - 1]];
+        float[] oneHot = new float[indices.length * width];
         for (int b = 0; b < indices.length; b++) {
             int[] y = labels.entries().get(indices[b]).classes();
             for (int k = 0; k < y.length; k++) {
-                oneHot[b * offsets[offsets.length - 1] + offsets[k] + y[k]] = 1;
+                oneHot[b * width + offsets[k] + y[k]] = 1;
             }
         }
         NDArray target = logProbs.getManager().create(oneHot, logProbs.getShape());
@@ -146,7 +150,10 @@ final class ImageLabelObjective implements Objective {
         if (heldOut == null) {
             return Map.of();
         }
-        int width = offsets[offsets.length - 1];
+        int[] heldOutLabel = new int[labels.names().size()];
+        for (int k = 0; k < heldOutLabel.length; k++) {
+            heldOutLabel[k] = heldOut.names().indexOf(labels.names().get(k));
+        }
         int[] correct = new int[labels.names().size()];
         List<ImageLabels.Entry> all = heldOut.entries();
         for (int from = 0; from < all.size(); from += EVAL_BATCH) {
@@ -161,7 +168,7 @@ final class ImageLabelObjective implements Objective {
                     for (int c = offsets[k] + 1; c < offsets[k + 1]; c++) {
                         best = lp[b * width + c] > lp[b * width + best] ? c : best;
                     }
-                    int h = heldOut.names().indexOf(labels.names().get(k));
+                    int h = heldOutLabel[k];
                     String truth = heldOut.classes().get(h).get(batch.get(b).classes()[h]);
                     correct[k] += labels.classes().get(k).get(best - offsets[k]).equals(truth) ? 1 : 0;
                 }
@@ -220,9 +227,7 @@ final class ImageLabelObjective implements Objective {
         }
         try (Checkpoint ckpt = Checkpoint.open(dir.resolve(HEAD_FILE))) {
             for (NDArray p : List.of(weight, bias)) {
-                try (NDArray loaded = ckpt.load(manager, p.getName(), p.getShape().getShape(), null)) {
-                    loaded.copyTo(p);
-                }
+                AdamW.restore(ckpt.load(manager, p.getName(), p.getShape().getShape(), null), p);
             }
         }
     }

@@ -98,8 +98,7 @@ public final class Trainer implements AutoCloseable {
 
     /** A trainer on an already loaded model and encoded examples (the model is closed with the trainer). */
     public static Trainer create(TrainConfig config, TrainableModel model, List<TrainingExample> examples) {
-        return new Trainer(config, model, null, new DiffusionObjective(model, examples,
-                config.trainedParts().contains(Part.LANGUAGE_MODEL)));
+        return new Trainer(config, model, null, diffusion(config, model, examples));
     }
 
     /** Everything from the config: initial model, data, and resume from {@code config.resume()} when set. */
@@ -160,12 +159,16 @@ public final class Trainer implements AutoCloseable {
                         config.evalData() == null ? null : ImageLabels.read(config.evalData(), config.imageDir()),
                         config.seed());
             }
-            return new DiffusionObjective(model, examples(config, model),
-                    config.trainedParts().contains(Part.LANGUAGE_MODEL));
+            return diffusion(config, model, examples(config, model));
         } catch (RuntimeException e) {
             model.close();
             throw e;
         }
+    }
+
+    /** The masked-diffusion objective; without the language model only image samples carry a gradient. */
+    private static Objective diffusion(TrainConfig config, TrainableModel model, List<TrainingExample> examples) {
+        return new DiffusionObjective(model, examples, config.trainedParts().contains(Part.LANGUAGE_MODEL));
     }
 
     private static List<TrainingExample> examples(TrainConfig config, TrainableModel model) {
