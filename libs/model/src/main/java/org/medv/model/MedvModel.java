@@ -170,6 +170,11 @@ public final class MedvModel implements AutoCloseable {
         return config.tokens();
     }
 
+    /** The sampler options a request leaves unset take these (generation_config.json, else 128 / 128 / 128). */
+    public GenerationOptions generationDefaults() {
+        return config.generationDefaults();
+    }
+
     public LladaModel llm() {
         return llm;
     }

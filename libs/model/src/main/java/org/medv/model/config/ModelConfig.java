@@ -1,6 +1,7 @@
 package org.medv.model.config;
 
 import org.medv.model.ModelLoadException;
+import org.medv.model.sampler.GenerationOptions;
 import org.medv.model.text.PromptBuilder;
 
 import java.nio.file.Files;
@@ -15,7 +16,8 @@ import java.nio.file.Path;
  * a {@value #SYSTEM_PROMPT_KEY} string (medv's own key: a model trained with another system message, such as the demo
  * model, which has none); an empty string there means no system message at all. {@value #KEEP_IMAGE_NEWLINE_KEY}
  * {@code true} (medv's own key, which its trainer writes) keeps the {@code "\n"} after each image that upstream
- * inference drops, so that a model medv trained is asked in the form it was trained on.
+ * inference drops, so that a model medv trained is asked in the form it was trained on. {@code generationDefaults}
+ * are the sampler options a request leaves unset ({@link GenerationDefaults}: {@code generation_config.json}).
  */
 public record ModelConfig(
         Path directory,
@@ -24,7 +26,8 @@ public record ModelConfig(
         SiglipVisionConfig embeddedVision,
         SpecialTokens tokens,
         String systemPrompt,
-        boolean keepImageNewline) {
+        boolean keepImageNewline,
+        GenerationOptions generationDefaults) {
     public static final String SYSTEM_PROMPT_KEY = "system_prompt";
     public static final String KEEP_IMAGE_NEWLINE_KEY = "keep_image_newline";
 
@@ -44,6 +47,6 @@ public record ModelConfig(
                 ? LlavaConfig.from(j, vision == null ? 1152 : vision.hiddenSize()) : null;
         String system = j.string(SYSTEM_PROMPT_KEY, PromptBuilder.LLAVA_LLADA_SYSTEM_PROMPT);
         return new ModelConfig(dir, llm, llava, vision, SpecialTokens.load(dir), system.isEmpty() ? null : system,
-                j.bool(KEEP_IMAGE_NEWLINE_KEY, false));
+                j.bool(KEEP_IMAGE_NEWLINE_KEY, false), GenerationDefaults.load(dir));
     }
 }

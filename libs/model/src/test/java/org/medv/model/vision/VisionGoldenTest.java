@@ -77,7 +77,7 @@ class VisionGoldenTest extends EngineTest {
                     v.getAsJsonObject("config").get("mm_patch_merge_type").getAsString(), base.imageGridPinpoints(),
                     base.imageGridRange(), base.tokenizerModelMaxLength());
             ModelConfig variantCfg = new ModelConfig(cfg.directory(), cfg.llm(), llava, null, cfg.tokens(),
-                    cfg.systemPrompt(), cfg.keepImageNewline());
+                    cfg.systemPrompt(), cfg.keepImageNewline(), cfg.generationDefaults());
             try (NDManager m = manager.newSubManager();
                  Checkpoint ckpt = Checkpoint.open(cfg.directory());
                  Checkpoint exp = Checkpoint.open(set.resolve("expected.safetensors"))) {

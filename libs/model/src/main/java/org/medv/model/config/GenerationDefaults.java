@@ -1,0 +1,50 @@
+package org.medv.model.config;
+
+import org.medv.model.InvalidRequestException;
+import org.medv.model.ModelLoadException;
+import org.medv.model.sampler.GenerationOptions;
+import org.medv.model.sampler.Remasking;
+
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * A model's sampler defaults: what every path (gRPC, HTTP/SSE, the page, the OpenAI API, {@code ask},
+ * {@code generate}, {@code eval run}) uses for an option a request leaves unset. They come from the model directory's
+ * {@code generation_config.json} ({@value #KEYS_TEXT}); a key it lacks, or a directory without the file, keeps
+ * LLaDA-MedV's demo settings ({@link GenerationOptions#defaults()}: 128 / 128 / 128, greedy, low-confidence).
+ * Hugging Face's own keys in that file ({@code eos_token_id}, {@code max_new_tokens}, ...) are not sampler
+ * defaults and are ignored here.
+ */
+public final class GenerationDefaults {
+    public static final String FILE = "generation_config.json";
+    static final String KEYS_TEXT = "gen_length, block_length, steps, temperature, cfg_scale, remasking";
+    /** The keys read, in the order they are documented. */
+    public static final Set<String> KEYS = Set.of(KEYS_TEXT.split(", "));
+
+    private GenerationDefaults() {
+    }
+
+    /** The defaults of {@code modelDir}; a value that is invalid or inconsistent fails the load naming the file. */
+    public static GenerationOptions load(Path modelDir) {
+        Json j = Json.readIfExists(modelDir.resolve(FILE));
+        GenerationOptions base = GenerationOptions.defaults();
+        if (j == null) {
+            return base;
+        }
+        try {
+            return new GenerationOptions(
+                    j.intValue("gen_length", base.genLength()),
+                    j.intValue("block_length", base.blockLength()),
+                    j.intValue("steps", base.steps()),
+                    j.doubleValue("temperature", base.temperature()),
+                    base.seed(),
+                    j.doubleValue("cfg_scale", base.cfgScale()),
+                    j.has("remasking") ? Remasking.parse(j.string("remasking", null)) : base.remasking(),
+                    null, null);
+        } catch (InvalidRequestException | NumberFormatException | IllegalStateException
+                 | UnsupportedOperationException e) {
+            throw new ModelLoadException("invalid sampler defaults in " + j.file() + ": " + e.getMessage(), e);
+        }
+    }
+}
