@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -61,8 +62,12 @@ final class EvalDatasets {
             throw new InvalidRequestException("data", "no test.json in " + dir + " (LLaVA-Med format expected)");
         }
         for (VqaItem v : VqaTestReader.read(test)) {
-            out.add(new Question(v.id(), PromptBuilder.medvQuestion(v.question()), image(dir, v.image()),
-                    Map.of(Labels.GROUND_TRUTH, v.answer(), Labels.ANSWER_TYPE, v.answerType().name())));
+            Map<String, String> labels = new LinkedHashMap<>(Map.of(Labels.GROUND_TRUTH, v.answer(),
+                    Labels.ANSWER_TYPE, v.answerType().name()));
+            if (v.kind() != null) {
+                labels.put(Labels.QUESTION_KIND, v.kind());
+            }
+            out.add(new Question(v.id(), PromptBuilder.medvQuestion(v.question()), image(dir, v.image()), labels));
         }
         return out;
     }

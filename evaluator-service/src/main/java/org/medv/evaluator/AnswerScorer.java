@@ -82,7 +82,7 @@ final class AnswerScorer {
                     l.getOrDefault(Labels.TYPE, ""), l.getOrDefault(Labels.DOMAIN, ""));
             return judge.review(item, text).handle((score, t) -> new QuestionResult(run, dataset, qid, settings,
                     text, item.gpt4Answer(), null, score, item.type(), item.domain(), stats,
-                    t != null ? "judge: " + rootMessage(t) : error));
+                    t != null ? "judge: " + rootMessage(t) : error, null));
         }
         VqaScore vqa = null;
         String gt = l.get(Labels.GROUND_TRUTH);
@@ -91,7 +91,7 @@ final class AnswerScorer {
             vqa = VqaMetrics.score(type, text, gt, closedRule);
         }
         return CompletableFuture.completedFuture(new QuestionResult(run, dataset, qid, settings, text, gt, vqa, null,
-                null, null, stats, error));
+                null, null, stats, error, l.get(Labels.QUESTION_KIND)));
     }
 
     /** The run's generation settings label; null when absent, so a report of a run without one names none. */

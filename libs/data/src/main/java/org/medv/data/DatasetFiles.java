@@ -140,6 +140,7 @@ final class DatasetFiles {
         perImage.addProperty("closed_yes", QuestionGenerator.CLOSED_YES);
         perImage.addProperty("closed_no", QuestionGenerator.CLOSED_NO);
         perImage.addProperty("open", QuestionGenerator.OPEN);
+        perImage.addProperty("open_findings_report", QuestionGenerator.REPORT);
         root.add("questions_per_image", perImage);
         root.addProperty("side_convention", SIDE_CONVENTION);
         JsonArray modalities = new JsonArray();
@@ -216,11 +217,13 @@ final class DatasetFiles {
 
                 Questions per image: %d closed answered yes, %d closed answered no, %d open (side: left, right, both,
                 none; count: a digit; modality: ct, x-ray, mri; size: small, large; level: upper, lower; contrast:
-                bright, dark). Every answer is computed from the findings in `metadata.json`.
+                bright, dark), and %d findings report (kind `open.findings`, e.g. "Describe the findings.", answered
+                like "CT of the chest. One lesion: a small dark lesion in the left upper lung."). Every answer is
+                computed from the findings in `metadata.json`.
                 """, SyntheticDataset.GENERATOR, s.trainImages(), s.testImages(), s.seed(), s.imageSize(),
                 s.multiTurn() ? " --multi-turn" : "", s.imageSize(), trainRow, testQuestions, closed,
                 testQuestions - closed, train.size(), LABELS_CONTENT, test.size(), LABELS_CONTENT,
                 SyntheticScans.MAX_LESIONS, SIDE_CONVENTION, QuestionGenerator.CLOSED_YES, QuestionGenerator.CLOSED_NO,
-                QuestionGenerator.OPEN);
+                QuestionGenerator.OPEN, QuestionGenerator.REPORT);
     }
 }

@@ -26,7 +26,9 @@ public final class QuestionGenerator {
     public static final int CLOSED_YES = 2;
     public static final int CLOSED_NO = 2;
     public static final int OPEN = 3;
-    public static final int PER_SCAN = CLOSED_YES + CLOSED_NO + OPEN;
+    /** One long-answer question per scan: the findings report ({@link FindingsReport}). */
+    public static final int REPORT = 1;
+    public static final int PER_SCAN = CLOSED_YES + CLOSED_NO + OPEN + REPORT;
 
     private QuestionGenerator() {
     }
@@ -75,7 +77,7 @@ public final class QuestionGenerator {
 
     /**
      * {@value #PER_SCAN} questions for one scan: {@value #CLOSED_YES} yes, {@value #CLOSED_NO} no and {@value #OPEN}
-     * open ones, drawn without replacement and shuffled together.
+     * open ones, drawn without replacement, and the findings report, shuffled together.
      */
     public static List<Question> select(Scan scan, Random rng) {
         List<Question> yes = new ArrayList<>();
@@ -87,6 +89,7 @@ public final class QuestionGenerator {
         out.addAll(pick(yes, CLOSED_YES, rng));
         out.addAll(pick(no, CLOSED_NO, rng));
         out.addAll(pick(openCandidates(scan), OPEN, rng));
+        out.add(FindingsReport.question(scan, rng));
         Collections.shuffle(out, rng);
         return out;
     }

@@ -30,7 +30,7 @@ import java.util.Random;
  * size, and the same arguments write the same bytes.
  */
 public final class SyntheticDataset {
-    public static final String GENERATOR = "medv-synthetic-scans-v3";
+    public static final String GENERATOR = "medv-synthetic-scans-v4";
     /**
      * What {@code medv eval run} appends to each VQA question (libs/model {@code PromptBuilder.MEDV_ANSWER_SUFFIX});
      * every other training question carries it too.

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -54,8 +55,34 @@ final class AnswerOracle {
             case "Is the lesion brighter than the surrounding tissue?" ->
                     yesNo(only(lesions).get("contrast").getAsString().equals("bright"));
             case "Is the lesion bright or dark?" -> only(lesions).get("contrast").getAsString();
+            case "Describe the findings.", "Describe the findings in this image.", "What are the findings?",
+                 "Write a short report of this scan." -> report(modality, lesions, size);
             default -> throw new AssertionError("unknown question: " + question);
         };
+    }
+
+    /** The findings report, lesions sorted by pixel position: upper half first, then the image's left half first. */
+    private static String report(String modality, List<JsonObject> lesions, int size) {
+        String organ = modality.equals("mri") ? "hemisphere" : "lung";
+        String head = switch (modality) {
+            case "ct" -> "CT of the chest.";
+            case "x-ray" -> "X-ray of the chest.";
+            default -> "MRI of the brain.";
+        };
+        if (lesions.isEmpty()) {
+            return head + " No lesion is seen; the scan is normal.";
+        }
+        List<JsonObject> sorted = new ArrayList<>(lesions);
+        sorted.sort(Comparator.<JsonObject>comparingInt(l -> upper(l, size) ? 0 : 1)
+                .thenComparingDouble(l -> l.get("x").getAsDouble()));
+        List<String> parts = new ArrayList<>();
+        for (JsonObject l : sorted) {
+            parts.add("a " + l.get("size").getAsString() + " " + l.get("contrast").getAsString() + " lesion in the "
+                    + (l.get("x").getAsDouble() >= size / 2.0 ? "left" : "right") + " "
+                    + (upper(l, size) ? "upper" : "lower") + " " + organ);
+        }
+        String count = List.of("One lesion", "Two lesions", "Three lesions").get(lesions.size() - 1);
+        return head + " " + count + ": " + String.join(", ", parts) + ".";
     }
 
     static JsonObject byImage(JsonArray images, String name) {

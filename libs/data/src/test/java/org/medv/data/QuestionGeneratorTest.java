@@ -56,6 +56,34 @@ class QuestionGeneratorTest {
     }
 
     @Test
+    void theFindingsReportNamesEveryLesionInReadingOrder() {
+        Scan three = scan(Modality.XRAY,
+                lesion(Side.LEFT, Lesion.Level.LOWER, Lesion.Size.LARGE, Lesion.Contrast.BRIGHT),
+                lesion(Side.LEFT, Lesion.Level.UPPER, Lesion.Size.SMALL, Lesion.Contrast.BRIGHT),
+                lesion(Side.RIGHT, Lesion.Level.LOWER, Lesion.Size.SMALL, Lesion.Contrast.DARK));
+        assertEquals("X-ray of the chest. Three lesions: a small bright lesion in the left upper lung, a small dark "
+                + "lesion in the right lower lung, a large bright lesion in the left lower lung.",
+                FindingsReport.of(three));
+        assertEquals("MRI of the brain. No lesion is seen; the scan is normal.", FindingsReport.of(scan(Modality.MRI)));
+        assertEquals("CT of the chest. One lesion: a large dark lesion in the right upper lung.", FindingsReport.of(
+                scan(Modality.CT, lesion(Side.RIGHT, Lesion.Level.UPPER, Lesion.Size.LARGE, Lesion.Contrast.DARK))));
+    }
+
+    @Test
+    void everyScanGetsOneFindingsQuestionAnsweredByItsReport() {
+        Random rng = new Random(5);
+        for (int i = 0; i < 50; i++) {
+            Scan scan = new SyntheticScans(SIZE).sample("s" + i + ".png", rng);
+            List<Question> findings = QuestionGenerator.select(scan, rng).stream()
+                    .filter(q -> q.kind().equals("open." + FindingsReport.KIND)).toList();
+            assertEquals(1, findings.size());
+            assertEquals(AnswerType.OPEN, findings.get(0).type());
+            assertTrue(FindingsReport.WORDINGS.contains(findings.get(0).text()), findings.get(0).text());
+            assertEquals(FindingsReport.of(scan), findings.get(0).answer());
+        }
+    }
+
+    @Test
     void theSideQuestionIsWordedTheSameForEveryLesionCount() {
         Lesion[] all = {
             lesion(Side.LEFT, Lesion.Level.UPPER, Lesion.Size.SMALL, Lesion.Contrast.BRIGHT),
@@ -72,7 +100,7 @@ class QuestionGeneratorTest {
     }
 
     @Test
-    void everyFindingLayoutGetsTwoYesTwoNoAndThreeOpenQuestions() {
+    void everyFindingLayoutGetsTwoYesTwoNoThreeOpenQuestionsAndTheReport() {
         Random rng = new Random(5);
         for (Modality m : Modality.values()) {
             for (int mask = 0; mask < 16; mask++) {
@@ -89,7 +117,8 @@ class QuestionGeneratorTest {
                 Map<String, Long> byAnswer = qs.stream().filter(q -> q.type() == AnswerType.CLOSED)
                         .collect(Collectors.groupingBy(Question::answer, Collectors.counting()));
                 assertEquals(Map.of("yes", 2L, "no", 2L), byAnswer, m + " mask " + mask);
-                assertEquals(QuestionGenerator.OPEN, qs.stream().filter(q -> q.type() == AnswerType.OPEN).count());
+                assertEquals(QuestionGenerator.OPEN + QuestionGenerator.REPORT,
+                        qs.stream().filter(q -> q.type() == AnswerType.OPEN).count());
                 assertEquals(qs.size(), qs.stream().map(Question::text).distinct().count(), "no repeated question");
             }
         }

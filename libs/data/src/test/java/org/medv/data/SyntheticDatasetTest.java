@@ -70,7 +70,8 @@ class SyntheticDatasetTest {
         assertEquals(TRAIN * QuestionGenerator.PER_SCAN, train.size());
         assertEquals(TEST * QuestionGenerator.PER_SCAN, test.size());
         assertEquals(new SyntheticDataset.Summary(dir, TRAIN, TEST, TRAIN * QuestionGenerator.PER_SCAN,
-                TEST * (QuestionGenerator.CLOSED_YES + QuestionGenerator.CLOSED_NO), TEST * QuestionGenerator.OPEN),
+                TEST * (QuestionGenerator.CLOSED_YES + QuestionGenerator.CLOSED_NO),
+                TEST * (QuestionGenerator.OPEN + QuestionGenerator.REPORT)),
                 summary);
         try (Stream<Path> images = Files.list(dir.resolve("images"))) {
             assertEquals(TRAIN + TEST, images.count());

@@ -11,6 +11,7 @@ public final class Labels {
     // VQA datasets
     public static final String GROUND_TRUTH = "ground_truth";
     public static final String ANSWER_TYPE = "answer_type";  // CLOSED or OPEN
+    public static final String QUESTION_KIND = "question_kind"; // optional template name, e.g. open.findings
     // the LLaVA-Med conversation benchmark (qa50)
     public static final String QUESTION = "question";
     public static final String GPT4_ANSWER = "gpt4_answer";

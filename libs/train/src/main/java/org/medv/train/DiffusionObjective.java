@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -15,9 +16,14 @@ final class DiffusionObjective implements Objective {
     private final List<TrainingExample> examples;
     private final MaskedDiffusionLoss loss;
     private final boolean trainsLanguage;
+    private final EosPadding padding;
 
-    /** @param trainsLanguage whether the language model trains (else only image samples carry a gradient) */
-    DiffusionObjective(TrainableModel model, List<TrainingExample> examples, boolean trainsLanguage) {
+    /**
+     * @param trainsLanguage whether the language model trains (else only image samples carry a gradient)
+     * @param padding        random EOS padding per micro-batch, or null for the examples as encoded
+     */
+    DiffusionObjective(TrainableModel model, List<TrainingExample> examples, boolean trainsLanguage,
+                       EosPadding padding) {
         if (examples.isEmpty()) {
             throw new TrainingDataException("no training examples");
         }
@@ -25,6 +31,7 @@ final class DiffusionObjective implements Objective {
         this.examples = List.copyOf(examples);
         this.loss = new MaskedDiffusionLoss(model);
         this.trainsLanguage = trainsLanguage;
+        this.padding = padding;
     }
 
     @Override
@@ -35,11 +42,26 @@ final class DiffusionObjective implements Objective {
     @Override
     public Batch loss(NDManager m, int[] indices, SplittableRandom rng) {
         List<MaskedDiffusionLoss.Sample> batch = new ArrayList<>(indices.length);
-        for (int i : indices) {
+        int length = 0;
+        int[] kept = indices;
+        if (padding != null) {
+            int longest = 0;
+            for (int i : indices) {
+                longest = Math.max(longest, examples.get(i).inputIds().length);
+            }
+            length = padding.length(longest, rng); // drawn before the noise, from the micro-batch's own stream
+            kept = Arrays.copyOf(indices, EosPadding.keep(indices.length, longest, length));
+        }
+        for (int i : kept) {
             TrainingExample e = examples.get(i);
             List<NDArray> images = e.image() == null ? List.of()
                     : List.of(model.imageRows(m, model.pixels(e.image())));
-            batch.add(new MaskedDiffusionLoss.Sample(e.inputIds(), e.labels(), images));
+            if (padding == null) {
+                batch.add(new MaskedDiffusionLoss.Sample(e.inputIds(), e.labels(), images));
+            } else {
+                int[][] padded = padding.pad(e, length);
+                batch.add(new MaskedDiffusionLoss.Sample(padded[0], padded[1], images));
+            }
         }
         MaskedDiffusionLoss.Result r = loss.compute(m, batch, rng);
         // nothing masked, or no trained parameter reached (stage 1 on a text-only batch): no gradient

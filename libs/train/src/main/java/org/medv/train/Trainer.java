@@ -5,18 +5,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import org.medv.model.config.ModelConfig;
 import org.medv.model.device.Scalars;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,27 +18,40 @@ import java.util.function.Consumer;
 
 /**
  * The training loop: the stage's {@link Objective} (masked-diffusion loss, or the vision stage's image labels),
- * gradient accumulation, global-norm clipping, AdamW with per-part learning
- * rates on a warm-up + cosine schedule, frozen parts untouched, checkpoints MedvModel loads, bit-exact resume.
+ * gradient accumulation, global-norm clipping, AdamW with per-part learning rates on a warm-up + cosine schedule,
+ * frozen parts untouched, checkpoints MedvModel loads ({@link TrainerState} beside them), bit-exact resume. Built by
+ * {@link TrainerSetup}.
  *
  * <p>Randomness is a function of (seed, step): the noise of micro-batch {@code k} of step {@code s} comes from its own
  * SplittableRandom, and the data order of each epoch from a seeded shuffle. The "rng state" saved for resume is
  * therefore the seed and the step, and a resumed run draws exactly what the uninterrupted one would have.
  */
 public final class Trainer implements AutoCloseable {
-    /** What one optimizer step did. */
-    /** @param targets what the loss averaged: masked tokens (conversation stages) or image labels (vision stage) */
+    /**
+     * What one optimizer step did.
+     *
+     * @param targets    what the loss averaged: masked tokens (conversation stages) or image labels (vision stage)
+     * @param etaSeconds the time the remaining steps take at this run's mean pace so far
+     */
     public record StepReport(int step, int totalSteps, double loss, double lr, double gradNorm, int targets,
-                             double samplesPerSecond) {
+                             double samplesPerSecond, double etaSeconds) {
         @Override
         public String toString() {
-            return String.format("step %d/%d  loss %.4f  lr %.3e  grad_norm %.3f  targets %d  %.2f samples/s", step,
-                    totalSteps, loss, lr, gradNorm, targets, samplesPerSecond);
+            return String.format(java.util.Locale.ROOT,
+                    "step %d/%d  loss %.4f  lr %.3e  grad_norm %.3f  targets %d  %.2f samples/s  eta %s", step,
+                    totalSteps, loss, lr, gradNorm, targets, samplesPerSecond, duration(etaSeconds));
+        }
+
+        /** {@code 1h02m}, {@code 12m05s} or {@code 42s}. */
+        static String duration(double seconds) {
+            long s = Math.round(seconds);
+            return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
+                    : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
         }
     }
 
     public static final String OPTIMIZER_FILE = "optimizer.safetensors";
-    public static final String STATE_FILE = "trainer_state.json";
+    public static final String STATE_FILE = TrainerState.FILE;
     private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
 
     private final TrainConfig config;
@@ -62,9 +67,12 @@ public final class Trainer implements AutoCloseable {
     private int step;
     private volatile boolean stopRequested;
     private int permutationEpoch = -1;
+    /** Steps done and seconds spent by this process: the pace the ETA extrapolates. */
+    private int timedSteps;
+    private double timedSeconds;
     private int[] permutation;
 
-    private Trainer(TrainConfig config, TrainableModel model, ModelInit init, Objective objective) {
+    Trainer(TrainConfig config, TrainableModel model, ModelInit init, Objective objective) {
         this.config = config;
         this.model = model;
         this.init = init;
@@ -98,97 +106,25 @@ public final class Trainer implements AutoCloseable {
 
     /** A trainer on an already loaded model and encoded examples (the model is closed with the trainer). */
     public static Trainer create(TrainConfig config, TrainableModel model, List<TrainingExample> examples) {
-        return new Trainer(config, model, null, diffusion(config, model, examples));
+        return TrainerSetup.create(config, model, examples);
     }
 
     /** Everything from the config: initial model, data, and resume from {@code config.resume()} when set. */
     public static Trainer create(TrainConfig config) {
-        if (config.resume() != null) {
-            return resume(config.resume(), config);
-        }
-        ModelInit init = ModelInit.resolve(config.init(), config.tokenizer());
-        try {
-            TrainableModel model = TrainableModel.load(init.directory(), config.visionTower(), List.of());
-            return new Trainer(config, model, init, objective(config, model));
-        } catch (RuntimeException e) {
-            init.close();
-            throw e;
-        }
+        return TrainerSetup.create(config);
     }
 
     /** Continues from a directory written by {@link #checkpoint}: its weights, optimizer moments and step. */
     public static Trainer resume(Path dir, TrainConfig config) {
-        JsonObject state = readState(dir);
-        String stage = config.stage().name().toLowerCase(java.util.Locale.ROOT);
-        if (state.has("stage") && !state.get("stage").getAsString().equals(stage)) {
-            throw new IllegalArgumentException("cannot resume from " + dir + ": it is a checkpoint of stage "
-                    + state.get("stage").getAsString() + ", the config says " + stage + " (to start a new stage"
-                    + " from it, use it as init)");
-        }
-        for (String key : List.of("seed", "batch", "accumulation")) {
-            long saved = state.get(key).getAsLong();
-            long now = switch (key) {
-                case "seed" -> config.seed();
-                case "batch" -> config.batchSize();
-                default -> config.accumulation();
-            };
-            if (saved != now) {
-                throw new IllegalArgumentException("cannot resume from " + dir + ": it was trained with " + key + "="
-                        + saved + ", the config says " + now);
-            }
-        }
-        TrainableModel model = TrainableModel.load(dir, null, List.of());
-        Trainer t = new Trainer(config, model, null, objective(config, model));
-        try {
-            t.objective.load(dir);
-            t.step = state.get("step").getAsInt();
-            t.optimizer.load(dir.resolve(OPTIMIZER_FILE), state.get("optimizer_steps").getAsInt());
-            state.getAsJsonArray("losses").forEach(e -> t.losses.add(e.getAsDouble()));
-            return t;
-        } catch (RuntimeException e) {
-            t.close();
-            throw e;
-        }
+        return TrainerSetup.resume(dir, config);
     }
 
-    /** The stage's objective over the config's data: image labels for the vision stage, else conversations. */
-    private static Objective objective(TrainConfig config, TrainableModel model) {
-        try {
-            if (config.stage().usesImageLabels()) {
-                return new ImageLabelObjective(model, ImageLabels.read(config.data(), config.imageDir()),
-                        config.evalData() == null ? null : ImageLabels.read(config.evalData(), config.imageDir()),
-                        config.seed());
-            }
-            return diffusion(config, model, examples(config, model));
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
-    }
-
-    /** The masked-diffusion objective; without the language model only image samples carry a gradient. */
-    private static Objective diffusion(TrainConfig config, TrainableModel model, List<TrainingExample> examples) {
-        return new DiffusionObjective(model, examples, config.trainedParts().contains(Part.LANGUAGE_MODEL));
-    }
-
-    private static List<TrainingExample> examples(TrainConfig config, TrainableModel model) {
-        if (model.tokenizer() == null) {
-            throw new IllegalArgumentException("model " + model.config().directory() + " has no tokenizer.json");
-        }
-        ConversationEncoder enc = new ConversationEncoder(model.tokenizer(), model.config().tokens(),
-                systemPrompt(config, model), config.padTo());
-        return enc.encodeAll(config.data(), LlavaInstruction.read(config.data()), config.imageDir());
-    }
-
-    /**
-     * The system message the examples are encoded with and the checkpoints declare: the config's {@code
-     * system_prompt} ({@code ""}: none), else the initial model's (see {@link ModelConfig#systemPrompt()}).
-     */
-    static String systemPrompt(TrainConfig config, TrainableModel model) {
-        if (config.systemPrompt() == null) {
-            return model.config().systemPrompt();
-        }
-        return config.systemPrompt().isEmpty() ? null : config.systemPrompt();
+    /** Restores a checkpoint's step, optimizer moments, losses and objective parameters (TrainerSetup.resume). */
+    void restore(Path dir, TrainerState state) {
+        objective.load(dir);
+        step = state.step();
+        optimizer.load(dir.resolve(OPTIMIZER_FILE), state.optimizerSteps());
+        losses.addAll(state.losses());
     }
 
     public void onStep(Consumer<StepReport> l) {
@@ -296,9 +232,12 @@ public final class Trainer implements AutoCloseable {
         double mean = lossSum / config.accumulation();
         losses.add(mean);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        timedSteps++;
+        timedSeconds += seconds;
         return new StepReport(step, config.steps(), mean,
                 multiplier * config.lr(config.trainedParts().contains(Part.LANGUAGE_MODEL) ? Part.LANGUAGE_MODEL
-                        : Part.PROJECTOR), norm, targets, config.samplesPerStep() / seconds);
+                        : Part.PROJECTOR), norm, targets, config.samplesPerStep() / seconds,
+                timedSeconds / timedSteps * Math.max(0, config.steps() - step));
     }
 
     /** Global-norm clipping ({@code torch.nn.utils.clip_grad_norm_}); returns the norm before clipping. */
@@ -353,46 +292,11 @@ public final class Trainer implements AutoCloseable {
 
     /** Writes the model (MedvModel layout), the optimizer moments and trainer_state.json into {@code dir}. */
     public void checkpoint(Path dir) {
-        CheckpointWriter.write(model, dir, systemPrompt(config, model));
+        CheckpointWriter.write(model, dir, TrainerSetup.systemPrompt(config, model));
         objective.save(dir);
         optimizer.save(dir.resolve(OPTIMIZER_FILE));
-        JsonObject s = new JsonObject();
-        s.addProperty("step", step);
-        s.addProperty("optimizer_steps", optimizer.steps());
-        s.addProperty("total_steps", config.steps());
-        s.addProperty("seed", config.seed());
-        s.addProperty("batch", config.batchSize());
-        s.addProperty("accumulation", config.accumulation());
-        s.addProperty("stage", config.stage().name().toLowerCase(java.util.Locale.ROOT));
-        JsonObject rng = new JsonObject();
-        rng.addProperty("algorithm", "java.util.SplittableRandom");
-        rng.addProperty("noise", "seeded per (seed, step, micro-batch)");
-        rng.addProperty("data_order", "seeded shuffle per (seed, epoch); position = step * batch * accumulation");
-        s.add("rng", rng);
-        JsonArray l = new JsonArray();
-        losses.forEach(l::add);
-        s.add("losses", l);
-        if (!evaluation.isEmpty()) {
-            JsonObject e = new JsonObject();
-            evaluation.forEach(e::addProperty);
-            s.add("eval_accuracy", e);
-        }
-        try {
-            Files.writeString(dir.resolve(STATE_FILE), new GsonBuilder().setPrettyPrinting().create().toJson(s));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + dir.resolve(STATE_FILE), e);
-        }
+        TrainerState.of(config, step, optimizer.steps(), losses, evaluation).write(dir);
         LOG.info("checkpoint at step {} written to {}", step, dir);
-    }
-
-    private static JsonObject readState(Path dir) {
-        Path f = dir.resolve(STATE_FILE);
-        try {
-            return JsonParser.parseString(Files.readString(f)).getAsJsonObject();
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("cannot resume from " + dir + ": cannot read " + f + ": "
-                    + e.getMessage(), e);
-        }
     }
 
     @Override

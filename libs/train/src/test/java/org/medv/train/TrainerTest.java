@@ -152,6 +152,24 @@ class TrainerTest {
         assertResumeEqualsAnUninterruptedRun(TinySetup.config(dir, "stage2", 4, 2, 4), dir.resolve("resume-ckpt"));
     }
 
+    @Test
+    void randomEosPaddingTrainsAndResumesBitExactly() {
+        var v = TinySetup.values(dir, "stage2", 4, 2, 4);
+        v.put("pad_to", "0");
+        v.put("pad_random_to", "120");
+        TrainConfig cfg = TrainConfig.from(v, null);
+        List<Double> unpadded;
+        try (Trainer t = Trainer.create(TinySetup.config(dir, "stage2", 4, 2, 4))) {
+            t.train();
+            unpadded = t.losses();
+        }
+        try (Trainer t = Trainer.create(cfg)) {
+            t.train();
+            assertFalse(unpadded.equals(t.losses()), "the padding changes what is trained on");
+        }
+        assertResumeEqualsAnUninterruptedRun(cfg, dir.resolve("resume-padded"));
+    }
+
     /**
      * Trains {@code cfg} through, then again for two steps, a checkpoint in {@code ckpt} and a resume: same
      * parameters bit for bit and the same losses.

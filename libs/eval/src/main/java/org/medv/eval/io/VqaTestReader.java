@@ -67,7 +67,8 @@ public final class VqaTestReader {
         JsonArray turns = turnsElement.getAsJsonArray();
         String question = Json.string(file, where + " " + key + "[0]", Json.object(file, where, turns.get(0)), "value");
         String answer = Json.string(file, where + " " + key + "[1]", Json.object(file, where, turns.get(1)), "value");
-        return new VqaItem(id, image, answerType, stripImageToken(question), answer);
+        String kind = o.has("question_kind") ? Json.string(file, where, o, "question_kind") : null;
+        return new VqaItem(id, image, answerType, stripImageToken(question), answer, kind);
     }
 
     static String stripImageToken(String question) {

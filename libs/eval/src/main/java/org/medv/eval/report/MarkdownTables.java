@@ -30,6 +30,9 @@ public final class MarkdownTables {
         if (!report.vqa().isEmpty()) {
             out.append("### VQA (%)\n\n").append(vqa(List.of(report))).append('\n');
         }
+        if (report.vqaByKind() != null && !report.vqaByKind().isEmpty()) {
+            out.append("### VQA per question kind (%)\n\n").append(vqaByKind(report)).append('\n');
+        }
         if (report.judge() != null) {
             out.append("### Conversation benchmark (relative score, %)\n\n").append(conversation(List.of(report)))
                     .append('\n').append(judgeDetails(report)).append('\n');
@@ -61,6 +64,22 @@ public final class MarkdownTables {
             }
             table.row(row);
         }
+        return table.render();
+    }
+
+    /**
+     * Rows = a dataset's question kinds: n, the LLaVA-Med score (closed accuracy, open recall), and for open kinds the
+     * exact match and token F1 that a long answer (medv's {@code open.findings} report) needs besides recall.
+     */
+    public static String vqaByKind(RunReport run) {
+        MarkdownTable table = new MarkdownTable(List.of("Dataset", "Kind", "n", "Score", "Exact match", "Token F1"));
+        run.vqaByKind().forEach((dataset, kinds) -> kinds.forEach((kind, s) -> {
+            boolean open = s.openN() > 0;
+            table.row(List.of(ReportNames.title(dataset), kind, Integer.toString(open ? s.openN() : s.closedN()),
+                    MarkdownTable.number(open ? s.openRecall() : s.closedAccuracy()),
+                    MarkdownTable.number(open ? s.openExactMatch() : null),
+                    MarkdownTable.number(open ? s.openF1() : null)));
+        }));
         return table.render();
     }
 

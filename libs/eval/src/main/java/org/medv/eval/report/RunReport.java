@@ -7,10 +7,12 @@ import org.medv.eval.ResponseStats;
 import org.medv.eval.VqaScore;
 import org.medv.eval.vqa.VqaSummary;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Everything the paper's tables need from one run.
@@ -20,12 +22,16 @@ import java.util.Objects;
  * @param errors          results that carry an error (generation or judging failed)
  * @param vqa             per dataset with VQA scores (paper order first): closed accuracy and open metrics in
  *                        percent, as LLaVA-Med v1.0.0 prints them ({@link VqaSummary#of})
+ * @param vqaByKind       per dataset, per question kind (datasets whose questions name one, e.g. medv's synthetic set:
+ *                        {@code closed.side}, {@code open.findings}), the same summary: closed accuracy, open
+ *                        recall, exact match and token F1 in percent
  * @param judge           the conversation benchmark's review; null when nothing was judged
  * @param stats           per dataset, results with response statistics only
  * @param statsOverall    over all results with response statistics; null when there are none
  */
 public record RunReport(String runId, String settings, int questions, int errors, Map<String, Integer> errorsByDataset,
-                        Map<String, VqaSummary> vqa, JudgeSummary judge, Map<String, StatsSummary> stats,
+                        Map<String, VqaSummary> vqa, Map<String, Map<String, VqaSummary>> vqaByKind,
+                        JudgeSummary judge, Map<String, StatsSummary> stats,
                         StatsSummary statsOverall) {
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
 
@@ -37,6 +43,7 @@ public record RunReport(String runId, String settings, int questions, int errors
 
         Map<String, Integer> errorsByDataset = new LinkedHashMap<>();
         Map<String, VqaSummary> vqa = new LinkedHashMap<>();
+        Map<String, Map<String, VqaSummary>> vqaByKind = new LinkedHashMap<>();
         Map<String, StatsSummary> stats = new LinkedHashMap<>();
         byDataset.forEach((dataset, group) -> {
             int errors = (int) group.stream().filter(RunReport::failed).count();
@@ -47,6 +54,10 @@ public record RunReport(String runId, String settings, int questions, int errors
             if (!scores.isEmpty()) {
                 vqa.put(dataset, VqaSummary.of(scores));
             }
+            Map<String, VqaSummary> kinds = byKind(group);
+            if (!kinds.isEmpty()) {
+                vqaByKind.put(dataset, kinds);
+            }
             List<ResponseStats> answerStats = statsOf(group);
             if (!answerStats.isEmpty()) {
                 stats.put(dataset, Aggregation.stats(answerStats));
@@ -55,7 +66,7 @@ public record RunReport(String runId, String settings, int questions, int errors
         List<ResponseStats> allStats = statsOf(results);
         return new RunReport(runId, commonSettings(results), results.size(),
                 errorsByDataset.values().stream().mapToInt(Integer::intValue).sum(), errorsByDataset, vqa,
-                Aggregation.judge(results), stats, allStats.isEmpty() ? null : Aggregation.stats(allStats));
+                vqaByKind, Aggregation.judge(results), stats, allStats.isEmpty() ? null : Aggregation.stats(allStats));
     }
 
     public String toJson() {
@@ -64,6 +75,19 @@ public record RunReport(String runId, String settings, int questions, int errors
 
     public static RunReport fromJson(String json) {
         return GSON.fromJson(json, RunReport.class);
+    }
+
+    /** The VQA summary of each question kind of one dataset, kinds in sorted order; empty when none is named. */
+    private static Map<String, VqaSummary> byKind(List<QuestionResult> group) {
+        Map<String, List<VqaScore>> scores = new TreeMap<>();
+        for (QuestionResult r : group) {
+            if (r.vqa() != null && r.kind() != null) {
+                scores.computeIfAbsent(r.kind(), k -> new ArrayList<>()).add(r.vqa());
+            }
+        }
+        Map<String, VqaSummary> out = new LinkedHashMap<>();
+        scores.forEach((kind, s) -> out.put(kind, VqaSummary.of(s)));
+        return out;
     }
 
     private static boolean failed(QuestionResult r) {

@@ -35,9 +35,17 @@ class VqaTestReaderTest {
                 entry("12", "OPEN", "conversations", "Where is the lesion?\\n<image>", "left lung"));
         List<VqaItem> items = VqaTestReader.read(file);
         assertEquals(List.of(
-                new VqaItem("0", "synpic1.jpg", AnswerType.CLOSED, "Is there a fracture?", "No"),
-                new VqaItem("pvqa_7", "synpic1.jpg", AnswerType.OPEN, "What organ is shown?", "liver"),
-                new VqaItem("12", "synpic1.jpg", AnswerType.OPEN, "Where is the lesion?", "left lung")), items);
+                new VqaItem("0", "synpic1.jpg", AnswerType.CLOSED, "Is there a fracture?", "No", null),
+                new VqaItem("pvqa_7", "synpic1.jpg", AnswerType.OPEN, "What organ is shown?", "liver", null),
+                new VqaItem("12", "synpic1.jpg", AnswerType.OPEN, "Where is the lesion?", "left lung", null)), items);
+    }
+
+    @Test
+    void readsTheOptionalQuestionKind() throws IOException {
+        String withKind = entry("3", "OPEN", "conversations", "<image>\\nDescribe the findings.", "CT of the chest.")
+                .replaceFirst("\\}$", ", \"question_kind\": \"open.findings\"}");
+        assertEquals(List.of(new VqaItem("3", "synpic1.jpg", AnswerType.OPEN, "Describe the findings.",
+                "CT of the chest.", "open.findings")), VqaTestReader.read(write(withKind)));
     }
 
     @Test

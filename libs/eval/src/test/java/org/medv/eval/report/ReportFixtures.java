@@ -9,7 +9,8 @@ import org.medv.eval.VqaScore;
 import java.util.List;
 
 /**
- * A small run with hand-computed aggregates: four VQA-RAD answers, one SLAKE answer, four conversation-benchmark
+ * A small run with hand-computed aggregates: four VQA-RAD answers (two closed.side, two open.findings), one SLAKE
+ * answer (no kind), four conversation-benchmark
  * answers (one whose judging failed).
  */
 final class ReportFixtures {
@@ -20,15 +21,15 @@ final class ReportFixtures {
 
     static List<QuestionResult> results() {
         return List.of(
-                vqa("vqa-rad", "1", new VqaScore(AnswerType.CLOSED, true, 0, 0, 0, 0),
+                vqa("vqa-rad", "1", "closed.side", new VqaScore(AnswerType.CLOSED, true, 0, 0, 0, 0),
                         new ResponseStats(10, 5, 128, 1000, 0.0)),
-                vqa("vqa-rad", "2", new VqaScore(AnswerType.CLOSED, false, 0, 0, 0, 0),
+                vqa("vqa-rad", "2", "closed.side", new VqaScore(AnswerType.CLOSED, false, 0, 0, 0, 0),
                         new ResponseStats(20, 10, 128, 3000, 0.5)),
-                vqa("vqa-rad", "3", new VqaScore(AnswerType.OPEN, false, 0.5, 0.25, 1.0 / 3, 0.25),
+                vqa("vqa-rad", "3", "open.findings", new VqaScore(AnswerType.OPEN, false, 0.5, 0.25, 1.0 / 3, 0.25),
                         new ResponseStats(30, 15, 128, 2000, 0.25)),
-                vqa("vqa-rad", "4", new VqaScore(AnswerType.OPEN, false, 1.0, 0.5, 2.0 / 3, 0.5),
+                vqa("vqa-rad", "4", "open.findings", new VqaScore(AnswerType.OPEN, false, 1.0, 0.5, 2.0 / 3, 0.5),
                         new ResponseStats(40, 20, 128, 2000, 0.25)),
-                vqa("slake", "5", new VqaScore(AnswerType.CLOSED, true, 0, 0, 0, 0), null),
+                vqa("slake", "5", null, new VqaScore(AnswerType.CLOSED, true, 0, 0, 0, 0), null),
                 judged("c1", new JudgeScore(8, 6), "conversation", "chest_xray",
                         new ResponseStats(100, 60, 64, 5000, 0.1), null),
                 judged("c2", new JudgeScore(10, 5), "conversation", "mri",
@@ -39,14 +40,14 @@ final class ReportFixtures {
                         new ResponseStats(100, 0, 64, 1000, 0.0), "judge: HTTP 429 after 7 attempts"));
     }
 
-    private static QuestionResult vqa(String dataset, String id, VqaScore score, ResponseStats stats) {
+    private static QuestionResult vqa(String dataset, String id, String kind, VqaScore score, ResponseStats stats) {
         return new QuestionResult("r1", dataset, id, SETTINGS, "prediction", "truth", score, null, null, null, stats,
-                null);
+                null, kind);
     }
 
     private static QuestionResult judged(String id, JudgeScore score, String type, String domain, ResponseStats stats,
                                          String error) {
         return new QuestionResult("r1", "qa50", id, SETTINGS, "answer", "reference", null, score, type, domain, stats,
-                error);
+                error, null);
     }
 }

@@ -40,6 +40,20 @@ class RunReportTest {
     }
 
     @Test
+    void vqaMetricsPerQuestionKindWhereTheDatasetNamesKinds() {
+        assertEquals(List.of("vqa-rad"), List.copyOf(report.vqaByKind().keySet()), "slake names no kinds");
+        Map<String, VqaSummary> kinds = report.vqaByKind().get("vqa-rad");
+        assertEquals(List.of("closed.side", "open.findings"), List.copyOf(kinds.keySet()));
+        assertEquals(2, kinds.get("closed.side").closedN());
+        assertEquals(50.0, kinds.get("closed.side").closedAccuracy(), 1e-9);
+        VqaSummary findings = kinds.get("open.findings");
+        assertEquals(2, findings.openN());
+        assertEquals(75.0, findings.openRecall(), 1e-9);
+        assertEquals(37.5, findings.openExactMatch(), 1e-9);
+        assertEquals(50.0, findings.openF1(), 1e-9);
+    }
+
+    @Test
     void judgeMeansPerTypeDomainAndAll() {
         JudgeSummary judge = report.judge();
         assertEquals(List.of("conversation", "detailed_description"), List.copyOf(judge.byType().keySet()));
