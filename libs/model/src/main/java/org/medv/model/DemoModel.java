@@ -34,7 +34,6 @@ public final class DemoModel {
             Is is this an CT MRI X ray x scan image there lesion lesions left right lung hemisphere normal more than
             one large upper lower half brighter surrounding tissue Which side on How many modality or bright dark
             yes no both none ct mri small
-            Describe the findings in What are Write short report of chest brain No One Two Three seen
             """).strip().split("\\s+")));
 
     /** Sizes: hidden 128, 4 layers, 4 heads, ff 384; tower 64 wide, 4 layers (3 used), 64 px in 16 px patches. */
