@@ -8,9 +8,6 @@ import org.medv.model.InvalidRequestException;
 import org.medv.proto.v1.AnswerEvent;
 import org.medv.proto.v1.AskRequest;
 import org.medv.proto.v1.AssistantGrpc;
-import org.medv.proto.v1.GenerationOptions;
-import org.medv.proto.v1.Remasking;
-import org.medv.proto.v1.TokenIds;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,13 +20,16 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-/** {@code medv ask}: one question to a running gateway over gRPC, the answer unmasking in the terminal. */
+/**
+ * {@code medv ask}: one question to a running gateway over gRPC, the answer unmasking in the terminal. Sampler flags
+ * left out are not sent: the gateway applies the served model's defaults.
+ */
 @Command(name = "ask", mixinStandardHelpOptions = true,
-        description = "Ask a running medv (./medv up) and watch the answer unmask.")
+        description = {"Ask a running medv (./medv up) and watch the answer unmask.",
+            "Sampler flags left out are not sent: the served model's defaults apply (its generation_config.json)."})
 final class AskCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -54,7 +54,7 @@ final class AskCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        AskRequest.Builder req = AskRequest.newBuilder().setQuestion(question).setOptions(toProto(flags));
+        AskRequest.Builder req = AskRequest.newBuilder().setQuestion(question).setOptions(flags.toProto());
         if (image != null) {
             if (!Files.isRegularFile(image)) {
                 throw new InvalidRequestException("image", "image file " + image + " does not exist");
@@ -96,25 +96,5 @@ final class AskCommand implements Callable<Integer> {
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-    }
-
-    /** The CLI's generation flags as proto options (shared by ask, eval run and eval sweep). */
-    static GenerationOptions toProto(GenerationFlags flags) {
-        GenerationOptions.Builder o = GenerationOptions.newBuilder().setGenLength(flags.genLength)
-                .setBlockLength(flags.blockLength).setSteps(flags.steps).setTemperature(flags.temperature)
-                .setSeed(flags.seed).setCfgScale(flags.cfgScale)
-                .setRemasking(switch (flags.remasking) {
-                    case "low_confidence" -> Remasking.REMASKING_LOW_CONFIDENCE;
-                    case "random" -> Remasking.REMASKING_RANDOM;
-                    default -> throw new InvalidRequestException("remasking",
-                            "remasking must be low_confidence or random, got \"" + flags.remasking + "\"");
-                });
-        List<List<Integer>> stops = IdLists.stopSequences(flags.stopIds);
-        if (stops != null && stops.isEmpty()) {
-            o.setNoStop(true);
-        } else if (stops != null) {
-            stops.forEach(s -> o.addStopIds(TokenIds.newBuilder().addAllIds(s)));
-        }
-        return o.build();
     }
 }

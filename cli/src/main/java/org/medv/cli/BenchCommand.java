@@ -3,6 +3,7 @@ package org.medv.cli;
 import org.medv.model.InvalidRequestException;
 import org.medv.model.MedvModel;
 import org.medv.model.RandomModelWriter;
+import org.medv.model.config.GenerationDefaults;
 import org.medv.model.config.SpecialTokens;
 import org.medv.model.sampler.GenerationOptions;
 import org.medv.model.sampler.GenerationResult;
@@ -31,7 +32,8 @@ import java.util.stream.Stream;
 final class BenchCommand {
 
     @Command(name = "generate", mixinStandardHelpOptions = true,
-            description = "Time generation on a model directory or on a random model of a given size.")
+            description = {"Time generation on a model directory or on a random model of a given size.",
+                "Sampler flags left out take the model's generation_config.json defaults, else 128 / 128 / 128."})
     static final class Generate implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -92,8 +94,11 @@ final class BenchCommand {
         }
 
         private void run(Path dir, PrintWriter out) throws IOException {
-            GenerationOptions options = flags.toOptions().withStops(
-                    flags.stopIds == null ? List.of() : flags.toOptions().stopSequences());
+            // the model's sampler defaults for flags left out; no stop sequence unless --stop-ids: every step is timed
+            GenerationOptions options = flags.toOptions(GenerationDefaults.load(dir));
+            if (flags.stopIds == null) {
+                options = options.withStops(List.of());
+            }
             long t0 = System.nanoTime();
             try (MedvModel m = MedvModel.load(modelFlags.loadOptions(dir))) {
                 double loadMs = (System.nanoTime() - t0) / 1e6;

@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code medv eval run}: every question of a benchmark through the gateway's gRPC API with its evaluation labels,
  * then the evaluator's report. Re-running the same run id skips the questions the evaluator has already scored.
+ * Sampler flags left out are not sent, so the served model's defaults apply (the answer records say which ran).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Evaluate a running medv on VQA-RAD, SLAKE, PathVQA or the LLaVA-Med conversation benchmark.")
@@ -50,7 +51,8 @@ final class EvalRunCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "only the first N questions")
     int limit = Integer.MAX_VALUE;
 
-    @Option(names = "--run-id", description = "run id (default: dataset and settings)")
+    @Option(names = "--run-id", description = "run id (default: the dataset and the length flags given, e.g. "
+            + "vqa-rad-gen64-block64-steps64, or DATASET-model-defaults without any)")
     String runId;
 
     @Option(names = "--host", description = "gateway host (default ${DEFAULT-VALUE})")
@@ -72,7 +74,9 @@ final class EvalRunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        String settings = "gen=" + flags.genLength + ",block=" + flags.blockLength + ",steps=" + flags.steps;
+        // lengths not given are the served model's defaults: the label names only the ones given
+        String lengths = flags.lengthsLabel();
+        String settings = lengths != null ? lengths : "model-defaults";
         String run = runId != null ? runId : dataset + "-" + settings.replace(",", "-").replace("=", "");
         List<EvalDatasets.Question> questions = EvalDatasets.load(dataset, data);
         questions = questions.subList(0, Math.min(limit, questions.size()));
@@ -86,7 +90,7 @@ final class EvalRunCommand implements Callable<Integer> {
                     continue;
                 }
                 AskRequest.Builder req = AskRequest.newBuilder().setQuestion(q.question())
-                        .setOptions(AskCommand.toProto(flags))
+                        .setOptions(flags.toProto())
                         .setMetadata(ClientMetadata.newBuilder().setCorrelationId(run + "/" + q.id())
                                 .putAllLabels(q.labels()).putLabels(Labels.RUN_ID, run)
                                 .putLabels(Labels.DATASET, dataset).putLabels(Labels.QUESTION_ID, q.id())

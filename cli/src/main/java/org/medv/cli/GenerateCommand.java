@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.medv.model.InvalidRequestException;
 import org.medv.model.MedvModel;
+import org.medv.model.config.GenerationDefaults;
 import org.medv.model.sampler.GenerationOptions;
 import org.medv.model.sampler.GenerationResult;
 import org.medv.model.sampler.StepListener;
@@ -27,10 +28,13 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code medv generate}: one answer from a model directory, an optional image and a prompt. Other tools depend on
- * its flags and its JSON output exactly; see the README.
+ * its flags and its JSON output exactly; see the README. Sampler flags left out take the model's defaults.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-        description = "Generate an answer with the masked-diffusion sampler.")
+        description = {"Generate an answer with the masked-diffusion sampler.",
+            "Sampler flags left out take the model's defaults: the keys gen_length, block_length, steps, temperature,"
+                + " cfg_scale and remasking of its generation_config.json, else 128 / 128 / 128, temperature 0,"
+                + " low_confidence."})
 final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -79,7 +83,8 @@ final class GenerateCommand implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json")) {
             throw new InvalidRequestException("format", "--format must be text or json, got " + format);
         }
-        GenerationOptions options = flags.toOptions();
+        // the model's defaults from generation_config.json alone: bad flags fail before the weights load
+        GenerationOptions options = flags.toOptions(GenerationDefaults.load(model));
         List<byte[]> imageBytes = new ArrayList<>();
         for (Path p : images) {
             if (!Files.isRegularFile(p)) {

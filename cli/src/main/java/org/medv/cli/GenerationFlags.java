@@ -2,30 +2,46 @@ package org.medv.cli;
 
 import org.medv.model.sampler.GenerationOptions;
 import org.medv.model.sampler.Remasking;
+import org.medv.proto.v1.TokenIds;
 import picocli.CommandLine.Option;
 
-/** The sampler options shared by {@code generate} and {@code bench}; defaults are the LLaDA-MedV demo's. */
+import java.util.List;
+
+/**
+ * The sampler options shared by {@code generate}, {@code bench generate}, {@code ask} and {@code eval run}. A flag
+ * left out is null: in-process it takes the model's defaults (its {@code generation_config.json}, else LLaDA-MedV's
+ * 128 / 128 / 128, greedy, low_confidence), and over gRPC it stays unset so that the gateway applies the served
+ * model's.
+ */
 final class GenerationFlags {
-    @Option(names = "--gen-length", description = "answer length in tokens (default ${DEFAULT-VALUE})")
-    int genLength = 128;
+    static final String MODEL_DEFAULT = "default: the model's generation_config.json ";
 
-    @Option(names = "--block-length", description = "semi-autoregressive block length (default ${DEFAULT-VALUE})")
-    int blockLength = 128;
+    @Option(names = "--gen-length", paramLabel = "N",
+            description = "answer length in tokens (" + MODEL_DEFAULT + "gen_length, else 128)")
+    Integer genLength;
 
-    @Option(names = "--steps", description = "denoising steps, a multiple of the number of blocks (default ${DEFAULT-VALUE})")
-    int steps = 128;
+    @Option(names = "--block-length", paramLabel = "N",
+            description = "semi-autoregressive block length (" + MODEL_DEFAULT + "block_length, else 128)")
+    Integer blockLength;
 
-    @Option(names = "--temperature", description = "Gumbel-max sampling temperature; 0 is greedy (default ${DEFAULT-VALUE})")
-    double temperature = 0.0;
+    @Option(names = "--steps", paramLabel = "N",
+            description = "denoising steps, a multiple of the number of blocks (" + MODEL_DEFAULT + "steps, else 128)")
+    Integer steps;
 
-    @Option(names = "--seed", description = "seed of the sampling noise (default ${DEFAULT-VALUE})")
-    long seed = 0;
+    @Option(names = "--temperature", paramLabel = "T",
+            description = "Gumbel-max sampling temperature; 0 is greedy (" + MODEL_DEFAULT + "temperature, else 0)")
+    Double temperature;
 
-    @Option(names = "--cfg-scale", description = "classifier-free guidance scale; 0 is off (default ${DEFAULT-VALUE})")
-    double cfgScale = 0.0;
+    @Option(names = "--seed", paramLabel = "S", description = "seed of the sampling noise (default 0)")
+    Long seed;
 
-    @Option(names = "--remasking", description = "low_confidence or random (default ${DEFAULT-VALUE})")
-    String remasking = "low_confidence";
+    @Option(names = "--cfg-scale", paramLabel = "C",
+            description = "classifier-free guidance scale; 0 is off (" + MODEL_DEFAULT + "cfg_scale, else 0)")
+    Double cfgScale;
+
+    @Option(names = "--remasking", paramLabel = "low_confidence|random",
+            description = "which masks stay (" + MODEL_DEFAULT + "remasking, else low_confidence)")
+    String remasking;
 
     @Option(names = "--forbid-ids", paramLabel = "CSV|none",
             description = "token ids never produced at masked positions (default: EOS, BOS and the header tokens)")
@@ -35,9 +51,75 @@ final class GenerationFlags {
             description = "stop sequences separated by ';', each a comma list of ids (default: <|eot_id|>)")
     String stopIds;
 
-    GenerationOptions toOptions() {
-        return new GenerationOptions(genLength, blockLength, steps, temperature, seed, cfgScale,
-                Remasking.parse(remasking), IdLists.optionalList("forbid_ids", forbidIds),
-                IdLists.stopSequences(stopIds));
+    /** The flags given, the rest from {@code defaults} (the model's). */
+    GenerationOptions toOptions(GenerationOptions defaults) {
+        return new GenerationOptions(
+                genLength != null ? genLength : defaults.genLength(),
+                blockLength != null ? blockLength : defaults.blockLength(),
+                steps != null ? steps : defaults.steps(),
+                temperature != null ? temperature : defaults.temperature(),
+                seed != null ? seed : defaults.seed(),
+                cfgScale != null ? cfgScale : defaults.cfgScale(),
+                remasking != null ? Remasking.parse(remasking) : defaults.remasking(),
+                forbidIds != null ? IdLists.optionalList("forbid_ids", forbidIds) : defaults.forbiddenIds(),
+                stopIds != null ? IdLists.stopSequences(stopIds) : defaults.stopSequences());
+    }
+
+    /** The flags given as proto options; the ones left out stay unset (the gateway applies the model's). */
+    org.medv.proto.v1.GenerationOptions toProto() {
+        org.medv.proto.v1.GenerationOptions.Builder o = org.medv.proto.v1.GenerationOptions.newBuilder();
+        if (genLength != null) {
+            o.setGenLength(genLength);
+        }
+        if (blockLength != null) {
+            o.setBlockLength(blockLength);
+        }
+        if (steps != null) {
+            o.setSteps(steps);
+        }
+        if (temperature != null) {
+            o.setTemperature(temperature);
+        }
+        if (seed != null) {
+            o.setSeed(seed);
+        }
+        if (cfgScale != null) {
+            o.setCfgScale(cfgScale);
+        }
+        if (remasking != null) {
+            o.setRemasking(switch (Remasking.parse(remasking)) {
+                case LOW_CONFIDENCE -> org.medv.proto.v1.Remasking.REMASKING_LOW_CONFIDENCE;
+                case RANDOM -> org.medv.proto.v1.Remasking.REMASKING_RANDOM;
+            });
+        }
+        List<Integer> forbidden = IdLists.optionalList("forbid_ids", forbidIds);
+        if (forbidden != null) {
+            o.setForbidIds(TokenIds.newBuilder().addAllIds(forbidden));
+        }
+        List<List<Integer>> stops = IdLists.stopSequences(stopIds);
+        if (stops != null && stops.isEmpty()) {
+            o.setNoStop(true);
+        } else if (stops != null) {
+            stops.forEach(s -> o.addStopIds(TokenIds.newBuilder().addAllIds(s)));
+        }
+        return o.build();
+    }
+
+    /**
+     * The length flags given, as an evaluation run's settings label ({@code gen=64,block=32,steps=64}); the ones
+     * left out are the served model's and not known here, so they are not named. Null when none was given.
+     */
+    String lengthsLabel() {
+        StringBuilder b = new StringBuilder();
+        append(b, "gen", genLength);
+        append(b, "block", blockLength);
+        append(b, "steps", steps);
+        return b.isEmpty() ? null : b.toString();
+    }
+
+    private static void append(StringBuilder b, String key, Integer value) {
+        if (value != null) {
+            b.append(b.isEmpty() ? "" : ",").append(key).append('=').append(value);
+        }
     }
 }

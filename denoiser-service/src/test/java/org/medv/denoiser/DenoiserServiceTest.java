@@ -82,7 +82,7 @@ class DenoiserServiceTest {
         GenerationOptions o = Requests.options(32, 16, 32, false);
         StartRequest request = Requests.withImage(model, png, o).build();
         GenerationResult expected = model.generate(Requests.imagePrompt(model), List.of(png),
-                ProtoOptions.toModel(o, org.medv.model.sampler.GenerationOptions.defaults(), model.tokenizer()),
+                ProtoOptions.toModel(o, model.generationDefaults(), model.tokenizer()),
                 StepListener.NONE);
 
         harness.stub.start(request);

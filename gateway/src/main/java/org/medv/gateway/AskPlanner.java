@@ -16,7 +16,8 @@ import java.util.UUID;
 
 /**
  * Everything the gateway can check before calling anyone: image size, question or conversation, option values and
- * combinations, prompt plus gen_length within the model's positions. Failures throw
+ * combinations (unset options take the model's defaults, {@link ModelHolder#generationDefaults()}), forbidden and
+ * stop ids within the vocabulary, prompt plus gen_length within the model's positions. Failures throw
  * {@link InvalidRequestException} naming the field and the limit.
  */
 @ApplicationScoped
@@ -43,7 +44,7 @@ public class AskPlanner {
                     + " is text-only: images are not supported");
         }
         List<ChatMessage> turns = turns(req);
-        GenerationOptions options = ProtoOptions.toModel(req.getOptions(), GenerationOptions.defaults(),
+        GenerationOptions options = ProtoOptions.toModel(req.getOptions(), model.generationDefaults(),
                 model.tokenizer());
         int[] ids = model.prompts().promptIds(turns, images);
         int textPositions = ids.length - images;

@@ -82,12 +82,14 @@ public class AskService {
                 images = List.of(reply.getEmbeddings());
             }
             long vms = visionMs;
-            box.renderWith(e -> renderer.render(e, vms, (System.nanoTime() - plan.receivedNanos()) / 1_000_000));
+            org.medv.proto.v1.GenerationOptions options = plan.resolvedOptions();
+            box.renderWith(e -> renderer.render(e, options, vms,
+                    (System.nanoTime() - plan.receivedNanos()) / 1_000_000));
             StartRequest start = StartRequest.newBuilder()
                     .setRequestId(plan.requestId())
                     .addAllPromptIds(Arrays.stream(plan.promptIds()).boxed().toList())
                     .addAllImages(images)
-                    .setOptions(plan.request().getOptions())
+                    .setOptions(options)
                     .setMetadata(plan.request().getMetadata())
                     .setGatewayId(config.gateway().instanceId())
                     .setDeadlineUnixMs(deadlineUnixMs)

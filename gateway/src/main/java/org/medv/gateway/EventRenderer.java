@@ -3,6 +3,7 @@ package org.medv.gateway;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.medv.proto.v1.AnswerEvent;
 import org.medv.proto.v1.DenoiseEvent;
+import org.medv.proto.v1.GenerationOptions;
 import org.medv.proto.v1.Timings;
 import org.medv.serving.Drafts;
 
@@ -16,10 +17,11 @@ public class EventRenderer {
     }
 
     /**
+     * @param options   what the request ran with (the model's defaults filled in), on the final event
      * @param visionMs  the gateway's image encoding time, added to the final event's timings
      * @param totalMs   request received to now, the final event's total_ms
      */
-    public AnswerEvent render(DenoiseEvent e, long visionMs, long totalMs) {
+    public AnswerEvent render(DenoiseEvent e, GenerationOptions options, long visionMs, long totalMs) {
         AnswerEvent.Builder a = AnswerEvent.newBuilder()
                 .setRequestId(e.getRequestId())
                 .setStep(e.getStep())
@@ -39,6 +41,7 @@ public class EventRenderer {
             a.setText(e.getText())
                     .setFinishReason(e.getFinishReason())
                     .setTimings(t)
+                    .setOptions(options)
                     .addAllOutputIds(e.getOutputIdsList());
             if (e.hasError()) {
                 a.setError(e.getError());

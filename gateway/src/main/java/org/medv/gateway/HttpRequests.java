@@ -22,11 +22,12 @@ import java.util.Set;
 
 /**
  * The HTTP forms of an {@link AskRequest}: multipart fields and the JSON body. Both end in the same proto request,
- * so the gateway validates them (and words its errors) exactly as for gRPC.
+ * so the gateway validates them (and words its errors) exactly as for gRPC. {@code forbid_ids} is a comma list or
+ * {@code none} (form or JSON string) or a JSON array ({@code []} = none); absent or null keeps the model's.
  */
 final class HttpRequests {
     static final Set<String> OPTION_FIELDS = Set.of("gen_length", "block_length", "steps", "temperature", "seed",
-            "cfg_scale", "remasking", "stop", "stop_ids", "no_stop");
+            "cfg_scale", "remasking", "stop", "stop_ids", "no_stop", "forbid_ids");
 
     private HttpRequests() {
     }
@@ -89,6 +90,10 @@ final class HttpRequests {
                     } else {
                         o.addStop(text(v, "stop"));
                     }
+                } else if (k.equals("forbid_ids") && v.isJsonArray()) {
+                    TokenIds.Builder ids = TokenIds.newBuilder();
+                    array(v, k).forEach(id -> ids.addIds(integer(text(id, k), k)));
+                    o.setForbidIds(ids);
                 } else if (k.equals("stop_ids")) {
                     for (JsonElement seq : array(v, "stop_ids")) {
                         TokenIds.Builder ids = TokenIds.newBuilder();
@@ -128,9 +133,21 @@ final class HttpRequests {
             case "remasking" -> o.setRemasking(remasking(v));
             case "stop" -> o.addStop(v);
             case "no_stop" -> o.setNoStop(Boolean.parseBoolean(v));
+            case "forbid_ids" -> o.setForbidIds(idList(v, name));
             default -> throw new InvalidRequestException("options", "unknown option '" + name + "'; known: "
                     + String.join(", ", OPTION_FIELDS.stream().sorted().toList()));
         }
+    }
+
+    /** {@code 1,2,3}, or {@code none} for an empty (set) list. */
+    private static TokenIds idList(String v, String field) {
+        TokenIds.Builder ids = TokenIds.newBuilder();
+        if (!v.equalsIgnoreCase("none")) {
+            for (String part : v.split(",", -1)) {
+                ids.addIds(integer(part.strip(), field));
+            }
+        }
+        return ids.build();
     }
 
     private static Remasking remasking(String v) {

@@ -7,10 +7,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 import org.medv.model.MedvModel;
+import org.medv.model.sampler.GenerationOptions;
 
 /**
- * The model's config, special ids and tokenizer (never its weights). Loaded off the startup thread; until it is
- * loaded, readiness is DOWN and requests get UNAVAILABLE.
+ * The model's config, special ids, tokenizer and sampler defaults (never its weights). Loaded off the startup thread;
+ * until it is loaded, readiness is DOWN and requests get UNAVAILABLE.
  */
 @ApplicationScoped
 public class ModelHolder {
@@ -57,6 +58,16 @@ public class ModelHolder {
     /** Why loading failed, or null. */
     public String failure() {
         return failure;
+    }
+
+    /**
+     * What a request's unset options become: the model's {@code generation_config.json} keys ({@code gen_length},
+     * {@code block_length}, {@code steps}, {@code temperature}, {@code cfg_scale}, {@code remasking}), else
+     * LLaDA-MedV's 128 / 128 / 128, greedy, low_confidence. Null forbidden ids and stop sequences mean the model's
+     * special tokens. UNAVAILABLE while loading or after a failed load.
+     */
+    public GenerationOptions generationDefaults() {
+        return model().generationDefaults();
     }
 
     /** The loaded model; UNAVAILABLE while loading or after a failed load. */

@@ -46,7 +46,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * In-test stand-ins for vision-service and denoiser-service. Vision returns zero rows of the demo model's shape (or
  * INVALID_ARGUMENT for an image starting with "BAD"); Denoiser.Start publishes a scripted run for the request to
- * the real in-process Kafka, interleaved with events of a request no gateway waits for. The metadata label
+ * the real in-process Kafka (its gen_length positions over its steps), interleaved with events of a request no
+ * gateway waits for. The metadata label
  * {@code script} picks the run: default (drafts then final), {@code slow} (one draft, then waits for Cancel),
  * {@code full} (RESOURCE_EXHAUSTED).
  */
@@ -134,9 +135,10 @@ final class FakeBackends implements AutoCloseable {
             }
             starts.add(req);
             cancelled.put(req.getRequestId(), new CountDownLatch(1));
-            int gen = req.getOptions().hasGenLength() ? req.getOptions().getGenLength() : 128;
-            int steps = req.getOptions().hasSteps() ? req.getOptions().getSteps() : gen;
-            publisher.submit(() -> run(req.getRequestId(), gen, Math.min(steps, 8), script.equals("slow")));
+            // the gateway sends every sampler value, the model's defaults filled in
+            int gen = req.getOptions().getGenLength();
+            int steps = req.getOptions().getSteps();
+            publisher.submit(() -> run(req.getRequestId(), gen, steps, script.equals("slow")));
             out.onNext(StartReply.newBuilder().setQueuePosition(0).build());
             out.onCompleted();
         }

@@ -5,6 +5,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
 import io.restassured.RestAssured;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
@@ -20,9 +21,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** The app with the in-process broker, the demo model and the fake vision/denoiser; helpers for the tests. */
+/**
+ * The app with the in-process broker, the demo model and the fake vision/denoiser; helpers for the tests. The demo
+ * model declares sampler defaults unlike LLaDA-MedV's 128 / 128 / 128 greedy (see {@link AskDefaultsTest}).
+ */
 @QuarkusTestResource(KafkaTestResource.class)
-@QuarkusTestResource(DemoModelTestResource.class)
+@QuarkusTestResource(value = DemoModelTestResource.class, initArgs = {
+        @ResourceArg(name = "gen_length", value = "16"), @ResourceArg(name = "block_length", value = "8"),
+        @ResourceArg(name = "steps", value = "16"), @ResourceArg(name = "temperature", value = "0.5")})
 abstract class GatewayTestBase {
     static final byte[] IMAGE = "\u0089PNG fake image bytes".getBytes(StandardCharsets.ISO_8859_1);
 

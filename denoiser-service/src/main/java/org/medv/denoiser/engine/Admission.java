@@ -22,7 +22,8 @@ final class Admission {
     private Admission() {
     }
 
-    static Job admit(StartRequest r, MedvModel model, GenerationOptions defaults, long receivedNanos) {
+    /** Options a request leaves unset take the model's defaults ({@code generation_config.json}). */
+    static Job admit(StartRequest r, MedvModel model, long receivedNanos) {
         String id = r.getRequestId();
         if (id.isBlank() || id.length() > MAX_REQUEST_ID_LENGTH) {
             throw new InvalidRequestException("request_id", "request_id must hold 1 to " + MAX_REQUEST_ID_LENGTH
@@ -52,8 +53,8 @@ final class Admission {
                     + " images, more than tokenizer_model_max_length="
                     + model.config().llava().tokenizerModelMaxLength());
         }
-        GenerationOptions options = ProtoOptions.toModel(r.getOptions(), defaults, model.tokenizer());
-        checkStops(options, llm.vocabSize(), model.tokens().mask());
+        GenerationOptions options = ProtoOptions.toModel(r.getOptions(), model.generationDefaults(),
+                model.tokenizer());
         int length = Math.toIntExact(Math.min(promptLength, Integer.MAX_VALUE));
         model.validate(length, options);
         return new Job(r, options, length, receivedNanos);
@@ -94,19 +95,5 @@ final class Admission {
                     + e.getCols() + " " + e.getDtype() + " needs " + bytes + " bytes, got " + e.getData().size());
         }
         return e.getRows();
-    }
-
-    private static void checkStops(GenerationOptions o, int vocab, int mask) {
-        if (o.stopSequences() == null) {
-            return;
-        }
-        for (List<Integer> s : o.stopSequences()) {
-            for (int id : s) {
-                if (id < 0 || id >= vocab || id == mask) {
-                    throw new InvalidRequestException("stop_ids", "stop token id " + id + " must be a vocabulary id"
-                            + " in [0, " + vocab + ") other than the mask id " + mask);
-                }
-            }
-        }
     }
 }

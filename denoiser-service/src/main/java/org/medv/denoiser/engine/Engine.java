@@ -98,7 +98,7 @@ public final class Engine implements AutoCloseable {
         if (m == null || reason != null) {
             throw new EngineUnavailableException(reason == null ? "the model is loading" : reason);
         }
-        Job job = Admission.admit(request, m, settings.defaults(), System.nanoTime());
+        Job job = Admission.admit(request, m, System.nanoTime());
         if (recent.containsKey(job.id()) || active.putIfAbsent(job.id(), job) != null) {
             throw new DuplicateRequestException("request " + job.id() + " was already started");
         }

@@ -1,7 +1,5 @@
 package org.medv.denoiser.engine;
 
-import org.medv.model.sampler.GenerationOptions;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -11,14 +9,12 @@ import java.util.Objects;
  *
  * @param queueCapacity     requests that may wait for the engine (the running one not counted)
  * @param stepStride        publish every Nth step event (the final event always)
- * @param defaults          options for fields a request leaves unset
  * @param finalFlushTimeout how long the engine waits for the broker to acknowledge a request's final records
  */
 public record EngineSettings(Path modelDir, String device, String dtype, int queueCapacity, int stepStride,
-                             GenerationOptions defaults, Duration finalFlushTimeout) {
+                             Duration finalFlushTimeout) {
     public EngineSettings {
         Objects.requireNonNull(modelDir, "medv.model.dir");
-        Objects.requireNonNull(defaults, "defaults");
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("medv.denoiser.queue-capacity must be >= 1, got " + queueCapacity);
         }

@@ -1,12 +1,11 @@
 package org.medv.denoiser.engine;
 
-import org.medv.model.sampler.GenerationOptions;
 import org.medv.model.sampler.StepEvent;
 import org.medv.proto.v1.AnswerRecord;
 import org.medv.proto.v1.DenoiseEvent;
-import org.medv.proto.v1.Remasking;
 import org.medv.proto.v1.StartRequest;
 import org.medv.proto.v1.Timings;
+import org.medv.serving.ProtoOptions;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -60,7 +59,7 @@ final class Events {
                 .setRequestId(job.id())
                 .setGatewayId(job.request().getGatewayId())
                 .setMetadata(job.request().getMetadata())
-                .setOptions(effectiveOptions(job))
+                .setOptions(ProtoOptions.resolved(job.request().getOptions(), job.options()))
                 .setText(text)
                 .setFinishReason(o.reason())
                 .setTimings(timings)
@@ -86,23 +85,6 @@ final class Events {
                 .setGenerateMs(Engine.ms(end - started))
                 .setTotalMs(total)
                 .setSteps(steps)
-                .build();
-    }
-
-    /** The request's options with every default filled in: what actually ran, for the evaluator. */
-    static org.medv.proto.v1.GenerationOptions effectiveOptions(Job job) {
-        GenerationOptions o = job.options();
-        return job.request().getOptions().toBuilder()
-                .setGenLength(o.genLength())
-                .setBlockLength(o.blockLength())
-                .setSteps(o.steps())
-                .setTemperature(o.temperature())
-                .setSeed(o.seed())
-                .setCfgScale(o.cfgScale())
-                .setRemasking(switch (o.remasking()) {
-                    case LOW_CONFIDENCE -> Remasking.REMASKING_LOW_CONFIDENCE;
-                    case RANDOM -> Remasking.REMASKING_RANDOM;
-                })
                 .build();
     }
 

@@ -336,8 +336,12 @@ public final class MedvModel implements AutoCloseable {
         }
     }
 
-    /** Checks options against this model without running anything (vocabulary, positions); throws if invalid. */
+    /**
+     * Checks options against this model without running anything (positions; forbidden and stop ids in the
+     * vocabulary); throws if invalid.
+     */
     public void validate(int promptLength, GenerationOptions options) {
+        options.checkTokenIds(config.llm().vocabSize(), tokens().mask());
         int max = config.llm().maxPositionEmbeddings();
         long total = (long) promptLength + options.genLength();
         if (total > max) {

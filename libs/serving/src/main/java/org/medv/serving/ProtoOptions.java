@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Proto {@code GenerationOptions} to the sampler's record: unset fields take {@code defaults}; stop strings are
- * tokenized without special tokens as upstream does ({@code "<|eot_id|>"} becomes {@code [126348]}). Invalid values
- * throw {@link InvalidRequestException} naming the field.
+ * Proto {@code GenerationOptions} to the sampler's record and back. Unset fields (proto presence: an explicit 0 is a
+ * value) take {@code defaults}, the served model's ({@code MedvModel.generationDefaults()}); stop strings are
+ * tokenized without special tokens as upstream does ({@code "<|eot_id|>"} becomes {@code [126348]}); an unset
+ * {@code forbid_ids} keeps the model's forbidden ids, a set one (even empty) replaces them. Invalid values throw
+ * {@link InvalidRequestException} naming the field.
  */
 public final class ProtoOptions {
     private ProtoOptions() {
@@ -45,7 +47,8 @@ public final class ProtoOptions {
             }
         }
         Remasking remasking = switch (p.getRemasking()) {
-            case REMASKING_UNSPECIFIED, REMASKING_LOW_CONFIDENCE -> Remasking.LOW_CONFIDENCE;
+            case REMASKING_UNSPECIFIED -> defaults.remasking();
+            case REMASKING_LOW_CONFIDENCE -> Remasking.LOW_CONFIDENCE;
             case REMASKING_RANDOM -> Remasking.RANDOM;
             default -> throw new InvalidRequestException("remasking", "remasking must be low_confidence or random, got "
                     + p.getRemaskingValue());
@@ -58,7 +61,28 @@ public final class ProtoOptions {
                 p.hasSeed() ? p.getSeed() : defaults.seed(),
                 p.hasCfgScale() ? p.getCfgScale() : defaults.cfgScale(),
                 remasking,
-                defaults.forbiddenIds(),
+                p.hasForbidIds() ? p.getForbidIds().getIdsList() : defaults.forbiddenIds(),
                 stops != null ? stops : defaults.stopSequences());
+    }
+
+    /**
+     * {@code p} with every sampler value of {@code resolved} (its {@link #toModel} result) set explicitly: what a
+     * generation ran with, for the denoiser, the answer record and the final event. Stop and forbidden ids keep the
+     * request's form (unset still means the model's special tokens).
+     */
+    public static org.medv.proto.v1.GenerationOptions resolved(org.medv.proto.v1.GenerationOptions p,
+                                                              GenerationOptions resolved) {
+        return p.toBuilder()
+                .setGenLength(resolved.genLength())
+                .setBlockLength(resolved.blockLength())
+                .setSteps(resolved.steps())
+                .setTemperature(resolved.temperature())
+                .setSeed(resolved.seed())
+                .setCfgScale(resolved.cfgScale())
+                .setRemasking(switch (resolved.remasking()) {
+                    case LOW_CONFIDENCE -> org.medv.proto.v1.Remasking.REMASKING_LOW_CONFIDENCE;
+                    case RANDOM -> org.medv.proto.v1.Remasking.REMASKING_RANDOM;
+                })
+                .build();
     }
 }

@@ -1,11 +1,17 @@
 package org.medv.model.config;
 
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 import org.medv.model.InvalidRequestException;
 import org.medv.model.ModelLoadException;
 import org.medv.model.sampler.GenerationOptions;
 import org.medv.model.sampler.Remasking;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -46,5 +52,31 @@ public final class GenerationDefaults {
                  | UnsupportedOperationException e) {
             throw new ModelLoadException("invalid sampler defaults in " + j.file() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Declares sampler defaults in {@code modelDir}'s {@code generation_config.json}, keeping its other keys (a model
+     * directory's author, the trainer, tests). Values are numbers, or the remasking name; the result must load.
+     */
+    public static void declare(Path modelDir, Map<String, ?> defaults) {
+        Path file = modelDir.resolve(FILE);
+        Json existing = Json.readIfExists(file);
+        JsonObject o = existing == null ? new JsonObject() : existing.raw().deepCopy();
+        defaults.forEach((k, v) -> {
+            if (!KEYS.contains(k)) {
+                throw new IllegalArgumentException("not a sampler default: " + k + " (known: " + KEYS_TEXT + ")");
+            }
+            if (v instanceof Number n) {
+                o.addProperty(k, n);
+            } else {
+                o.addProperty(k, String.valueOf(v));
+            }
+        });
+        try {
+            Files.writeString(file, new GsonBuilder().setPrettyPrinting().create().toJson(o));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        load(modelDir);
     }
 }

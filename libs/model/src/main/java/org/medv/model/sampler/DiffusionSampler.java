@@ -100,20 +100,8 @@ public final class DiffusionSampler {
                     + o.genLength() + " is " + total + ", more than the model's " + model.maxPositions()
                     + " positions");
         }
-        for (int id : forbidden) {
-            if (id < 0 || id >= model.vocabSize()) {
-                throw new InvalidRequestException("forbid_ids", "forbidden token id " + id
-                        + " is outside the vocabulary [0, " + model.vocabSize() + ")");
-            }
-        }
-        for (List<Integer> s : stops) {
-            for (int id : s) {
-                if (id < 0 || id >= model.vocabSize() || id == tokens.mask()) {
-                    throw new InvalidRequestException("stop_ids", "stop token id " + id + " must be a vocabulary id in "
-                            + "[0, " + model.vocabSize() + ") other than the mask id " + tokens.mask());
-                }
-            }
-        }
+        GenerationOptions.checkForbidden(forbidden, model.vocabSize());
+        GenerationOptions.checkStops(stops, model.vocabSize(), tokens.mask());
     }
 
     /**

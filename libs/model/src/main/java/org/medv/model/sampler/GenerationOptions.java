@@ -73,6 +73,41 @@ public record GenerationOptions(
         return steps / numBlocks();
     }
 
+    /**
+     * Forbidden ids must be vocabulary ids; stop ids too, and none may be the mask id (a stop sequence holding it
+     * would match a still-masked draft). Null lists (the model's defaults) pass: the sampler checks those it resolves.
+     */
+    public void checkTokenIds(int vocabSize, int maskId) {
+        checkForbidden(forbiddenIds, vocabSize);
+        checkStops(stopSequences, vocabSize, maskId);
+    }
+
+    static void checkForbidden(List<Integer> ids, int vocabSize) {
+        if (ids == null) {
+            return;
+        }
+        for (int id : ids) {
+            if (id < 0 || id >= vocabSize) {
+                throw new InvalidRequestException("forbid_ids", "forbid_ids holds token id " + id
+                        + ", outside the model's vocabulary of " + vocabSize + " ids [0, " + vocabSize + ")");
+            }
+        }
+    }
+
+    static void checkStops(List<List<Integer>> stops, int vocabSize, int maskId) {
+        if (stops == null) {
+            return;
+        }
+        for (List<Integer> s : stops) {
+            for (int id : s) {
+                if (id < 0 || id >= vocabSize || id == maskId) {
+                    throw new InvalidRequestException("stop_ids", "stop token id " + id + " must be a vocabulary id"
+                            + " in [0, " + vocabSize + ") other than the mask id " + maskId);
+                }
+            }
+        }
+    }
+
     public GenerationOptions withForbidden(List<Integer> ids) {
         return new GenerationOptions(genLength, blockLength, steps, temperature, seed, cfgScale, remasking, ids,
                 stopSequences);

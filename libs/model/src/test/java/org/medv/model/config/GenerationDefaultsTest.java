@@ -9,6 +9,8 @@ import org.medv.model.sampler.Remasking;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,6 +39,19 @@ public class GenerationDefaultsTest {
         assertEquals(0.5, d.temperature());
         assertEquals(Remasking.RANDOM, d.remasking());
         assertEquals(0.0, d.cfgScale(), "cfg_scale not declared: LLaDA-MedV's 0");
+    }
+
+    @Test
+    void declareMergesIntoTheFileAndKeepsItsOtherKeys(@TempDir Path dir) throws Exception {
+        DemoModel.write(dir, 1);
+        int eos = ModelConfig.load(dir).tokens().eos();
+        GenerationDefaults.declare(dir, Map.of("gen_length", 16, "block_length", 8, "steps", 16,
+                "remasking", "random"));
+        GenerationOptions d = GenerationDefaults.load(dir);
+        assertEquals(List.of(16, 8, 16), List.of(d.genLength(), d.blockLength(), d.steps()));
+        assertEquals(Remasking.RANDOM, d.remasking());
+        assertEquals(eos, ModelConfig.load(dir).tokens().eos(), "eos_token_id kept");
+        assertThrows(IllegalArgumentException.class, () -> GenerationDefaults.declare(dir, Map.of("max_new_tokens", 9)));
     }
 
     @Test

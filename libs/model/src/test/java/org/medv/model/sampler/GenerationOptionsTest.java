@@ -114,6 +114,16 @@ class GenerationOptionsTest extends EngineTest {
     }
 
     @Test
+    void checkTokenIdsNamesTheFieldAndTheVocabularyWithoutAModel() {
+        rejected("forbid_ids", () -> plain(4, 4, 4).withForbidden(List.of(3, 12)).checkTokenIds(12, 11),
+                "forbid_ids", "12", "vocabulary of 12 ids");
+        rejected("stop_ids", () -> plain(4, 4, 4).withStops(List.of(List.of(11))).checkTokenIds(12, 11),
+                "mask id 11");
+        plain(4, 4, 4).withForbidden(List.of()).checkTokenIds(12, 11);
+        plain(4, 4, 4).checkTokenIds(12, 11); // null: the model's defaults, resolved (and checked) by the sampler
+    }
+
+    @Test
     void stopIdsOutsideTheVocabularyOrEqualToTheMaskAreRejected() {
         ScriptedPredictor fake = anyModel(Integer.MAX_VALUE);
         rejected("stop_ids", () -> fake.generate(manager, plain(4, 4, 4).withStops(List.of(List.of(6, 12))),
