@@ -65,6 +65,8 @@ public class AskResource {
         public String remasking;
         @RestForm
         public List<String> stop;
+        @RestForm("no_stop")
+        public String noStop;
     }
 
     @POST
@@ -80,6 +82,7 @@ public class AskResource {
         options.put("seed", form.seed);
         options.put("cfg_scale", form.cfgScale);
         options.put("remasking", form.remasking);
+        options.put("no_stop", form.noStop);
         return stream(HttpRequests.fromForm(image(form.image), form.question, options, form.stop), sse);
     }
 

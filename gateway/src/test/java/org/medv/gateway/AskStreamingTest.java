@@ -45,6 +45,15 @@ class AskStreamingTest extends GatewayTestBase {
         assertFalse(draft.getFinal());
         assertTrue(draft.getDraft().contains("\u2591"), draft.getDraft());
         assertEquals("\u2591", draft.getPlaceholder());
+        // token by token: one entry per answer position, the placeholder where masked
+        assertEquals(16, draft.getTokensCount());
+        assertEquals(List.of(0, 1), draft.getCommittedPositionsList());
+        assertTrue(draft.getTokensList().subList(2, 16).stream().allMatch("\u2591"::equals), draft.getTokensList()
+                .toString());
+        assertFalse(draft.getTokens(0).equals("\u2591") || draft.getTokens(1).equals("\u2591"));
+        assertEquals(draft.getDraft(), String.join("", draft.getTokensList()));
+        assertEquals(16, last.getTokensCount());
+        assertEquals(FakeBackends.ANSWER, String.join("", last.getTokensList()), "EOS positions are \"\"");
         String id = last.getRequestId();
         assertTrue(events.stream().allMatch(e -> e.getRequestId().equals(id)), "only this request's events");
         assertEquals(8, last.getTotalSteps());
