@@ -9,7 +9,7 @@ import {
 import {
   appendOptions, blocks, clearInvalid, fillDefaults, markInvalid, readOptions, summary, writeOptions,
 } from './options.js';
-import { ImagePicker } from './image.js';
+import { ImagePicker, label } from './image.js';
 import { addToHistory } from './history.js';
 
 const $ = (id) => document.getElementById(id);
@@ -189,6 +189,7 @@ async function onSubmit(ev) {
   };
   running = run;
   resetOutput();
+  $('asked').textContent = (image ? label(image.name) + ': ' : '') + question;
   $('ask').disabled = true;
   $('cancel').disabled = false;
   status(image ? 'Encoding the image and waiting for the first step…' : 'Waiting for the first step…');
