@@ -44,7 +44,8 @@ export function addToHistory(entry, onReuse) {
   again.textContent = 'Ask again';
   again.setAttribute('aria-label', 'Ask again: ' + entry.question);
   again.addEventListener('click', () => onReuse(entry));
-  li.append(body, again);
+  body.append(again);
+  li.append(body);
   $('history').prepend(li);
   $('history-empty').hidden = true;
 }

@@ -168,7 +168,7 @@ class AskStreamingTest extends GatewayTestBase {
         Response r = RestAssured.given().multiPart("image", "scan.png", IMAGE, "image/png")
                 .multiPart("question", "Is there an effusion?").multiPart("gen_length", "16")
                 .multiPart("block_length", "16").multiPart("steps", "8").multiPart("remasking", "low_confidence")
-                .post("/v1/ask");
+                .multiPart("no_stop", "true").post("/v1/ask");
         assertEquals(200, r.statusCode(), r.asString());
         assertTrue(r.contentType().startsWith("text/event-stream"), r.contentType());
         List<String[]> events = SseParsing.parse(r.asString());
@@ -179,6 +179,8 @@ class AskStreamingTest extends GatewayTestBase {
         assertEquals("final", last[0]);
         assertEquals(1, events.stream().filter(e -> e[0].equals("final")).count());
         assertTrue(last[1].contains("\"text\":\"" + FakeBackends.ANSWER + "\""), last[1]);
+        String id = last[1].replaceAll(".*\"request_id\":\"([^\"]+)\".*", "$1");
+        assertTrue(backends.startOf(id).getOptions().getNoStop(), "the form's no_stop reaches the denoiser");
     }
 
     @Test
