@@ -5,7 +5,12 @@ import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.medv.proto.v1.AnswerEvent;
+import org.medv.proto.v1.AnswerRecord;
 import org.medv.proto.v1.AskRequest;
 import org.medv.proto.v1.AssistantGrpc;
 import org.medv.proto.v1.GenerationOptions;
@@ -146,5 +151,24 @@ final class Clients {
         f.put("block_length", Integer.toString(block));
         f.put("steps", Integer.toString(steps));
         return f;
+    }
+
+    /** The request's record on medv.answers (read from the beginning). */
+    static AnswerRecord awaitAnswer(String requestId, Duration timeout) throws Exception {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", Stack.get().kafka.bootstrapServers(),
+                "group.id", "e2e-" + java.util.UUID.randomUUID(),
+                "auto.offset.reset", "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            c.subscribe(List.of("medv.answers"));
+            long end = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < end) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
+                    if (requestId.equals(r.key())) {
+                        return AnswerRecord.parseFrom(r.value());
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no medv.answers record for " + requestId);
     }
 }

@@ -6,10 +6,6 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,7 +77,7 @@ class FailureModesE2ETest {
                 });
         assertTrue(firstDraft.await(60, TimeUnit.SECONDS), "a first draft arrives");
         call.get().cancel("client went away", null);
-        AnswerRecord record = awaitAnswer(requestId.get(), Duration.ofSeconds(60));
+        AnswerRecord record = Clients.awaitAnswer(requestId.get(), Duration.ofSeconds(60));
         assertEquals(FinishReason.FINISH_REASON_CANCELLED, record.getFinishReason());
         assertTrue(record.getTimings().getSteps() < 256, "stopped early: " + record.getTimings().getSteps());
         assertServing();
@@ -156,24 +152,5 @@ class FailureModesE2ETest {
                 "Is there a lesion?", 8, 8, 8));
         assertTrue(e.getFinal());
         assertTrue(e.getError().getMessage().isEmpty(), e.getError().getMessage());
-    }
-
-    /** The request's record on medv.answers (read from the beginning). */
-    private static AnswerRecord awaitAnswer(String requestId, Duration timeout) throws Exception {
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
-                "bootstrap.servers", Stack.get().kafka.bootstrapServers(),
-                "group.id", "e2e-" + java.util.UUID.randomUUID(),
-                "auto.offset.reset", "earliest"), new StringDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of("medv.answers"));
-            long end = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < end) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    if (requestId.equals(r.key())) {
-                        return AnswerRecord.parseFrom(r.value());
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no medv.answers record for " + requestId);
     }
 }

@@ -15,15 +15,20 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 
 /**
  * A minimal W3C WebDriver client for Debian's chromedriver driving headless Chromium: enough to open a page, fill
- * inputs, upload a file, click and read text. No browser download, no Selenium Manager.
+ * inputs, upload a file, click, read text, run a script, wait for the page's own events and take a screenshot. No
+ * browser download, no Selenium Manager.
  */
 final class WebDriver implements AutoCloseable {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** W3C key codes for {@link #type}: a modifier stays down until the end of the text. */
+    static final String CONTROL = "\uE009";
+    static final String ENTER = "\uE007";
     private static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
     private final ManagedProcess driver;
@@ -109,8 +114,68 @@ final class WebDriver implements AutoCloseable {
         return call("GET", "/session/" + session + "/element/" + find(css) + "/text", null).getAsString();
     }
 
+    /** Runs {@code js} (a function body; {@code arguments[0]} is {@code arg}) in the page and returns its value. */
+    JsonElement script(String js, String arg) {
+        JsonObject b = new JsonObject();
+        b.addProperty("script", js);
+        JsonArray args = new JsonArray();
+        args.add(arg);
+        b.add("args", args);
+        return call("POST", "/session/" + session + "/execute/sync", b);
+    }
+
+    /**
+     * Waits until {@code condition} (a function body run in the page) returns a truthy value, and returns it. The
+     * condition is evaluated at once and again on every {@code eventName} event the page dispatches on its
+     * document, so the wait follows the page's own events: no polling.
+     */
+    JsonElement await(String eventName, String condition, Duration timeout) {
+        JsonObject t = new JsonObject();
+        t.addProperty("script", timeout.toMillis());
+        call("POST", "/session/" + session + "/timeouts", t);
+        JsonObject b = new JsonObject();
+        b.addProperty("script", """
+                const condition = new Function(arguments[0]);
+                const eventName = arguments[1];
+                const done = arguments[arguments.length - 1];
+                const check = () => {
+                  let value = null;
+                  try { value = condition(); } catch (e) { value = null; }
+                  if (value) { document.removeEventListener(eventName, check); done(value); }
+                };
+                document.addEventListener(eventName, check);
+                check();
+                """);
+        JsonArray args = new JsonArray();
+        args.add(condition);
+        args.add(eventName);
+        b.add("args", args);
+        try {
+            return call("POST", "/session/" + session + "/execute/async", b, timeout.plusSeconds(10));
+        } catch (IllegalStateException e) {
+            throw new AssertionError("the page never satisfied `" + condition + "` within " + timeout + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    void windowSize(int width, int height) {
+        JsonObject b = new JsonObject();
+        b.addProperty("width", width);
+        b.addProperty("height", height);
+        call("POST", "/session/" + session + "/window/rect", b);
+    }
+
+    /** A PNG of the viewport. */
+    byte[] screenshot() {
+        return Base64.getDecoder().decode(call("GET", "/session/" + session + "/screenshot", null).getAsString());
+    }
+
     private JsonElement call(String method, String path, JsonObject body) {
-        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(60));
+        return call(method, path, body, Duration.ofSeconds(60));
+    }
+
+    private JsonElement call(String method, String path, JsonObject body, Duration timeout) {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
         r = body == null ? r.GET() : r.method(method, HttpRequest.BodyPublishers.ofString(body.toString()))
                 .header("Content-Type", "application/json");
         try {

@@ -67,6 +67,8 @@ public class AskResource {
         public List<String> stop;
         @RestForm("forbid_ids")
         public String forbidIds;
+        @RestForm("no_stop")
+        public String noStop;
     }
 
     @POST
@@ -83,6 +85,7 @@ public class AskResource {
         options.put("cfg_scale", form.cfgScale);
         options.put("remasking", form.remasking);
         options.put("forbid_ids", form.forbidIds);
+        options.put("no_stop", form.noStop);
         return stream(HttpRequests.fromForm(image(form.image), form.question, options, form.stop), sse);
     }
 

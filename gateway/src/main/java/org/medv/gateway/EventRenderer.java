@@ -7,10 +7,14 @@ import org.medv.proto.v1.GenerationOptions;
 import org.medv.proto.v1.Timings;
 import org.medv.serving.Drafts;
 
-/** A denoiser step event as the client sees it: the draft as text with {@code ░} at masked positions. */
+/**
+ * A denoiser step event as the client sees it: the draft as text with {@code ░} at masked positions, and the same
+ * position by position ({@code tokens}, for the page's token view).
+ */
 @ApplicationScoped
 public class EventRenderer {
     private final ModelHolder models;
+    private volatile Drafts.Pieces pieces;
 
     EventRenderer(ModelHolder models) {
         this.models = models;
@@ -34,7 +38,8 @@ public class EventRenderer {
         if (e.getIdsCount() > 0) {
             int[] ids = e.getIdsList().stream().mapToInt(Integer::intValue).toArray();
             Drafts.Draft d = Drafts.render(models.model().tokenizer(), ids, e.getMaskId(), e.getStopPosition());
-            a.setDraft(d.text()).setCommittedPrefix(d.committedPrefix());
+            a.setDraft(d.text()).setCommittedPrefix(d.committedPrefix())
+                    .addAllTokens(Drafts.tokens(pieces(), ids, e.getMaskId(), e.getStopPosition()));
         }
         if (e.getFinal()) {
             Timings.Builder t = e.getTimings().toBuilder().setVisionMs(visionMs).setTotalMs(totalMs);
@@ -48,5 +53,15 @@ public class EventRenderer {
             }
         }
         return a.build();
+    }
+
+    private Drafts.Pieces pieces() {
+        Drafts.Pieces p = pieces;
+        if (p == null) {
+            // the model is loaded once (ModelHolder); a race only builds the same empty cache twice
+            p = new Drafts.Pieces(models.model().tokenizer());
+            pieces = p;
+        }
+        return p;
     }
 }

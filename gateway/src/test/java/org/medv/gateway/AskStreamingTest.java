@@ -45,6 +45,15 @@ class AskStreamingTest extends GatewayTestBase {
         assertFalse(draft.getFinal());
         assertTrue(draft.getDraft().contains("\u2591"), draft.getDraft());
         assertEquals("\u2591", draft.getPlaceholder());
+        // token by token: one entry per answer position, the placeholder where masked
+        assertEquals(16, draft.getTokensCount());
+        assertEquals(List.of(0, 1), draft.getCommittedPositionsList());
+        assertTrue(draft.getTokensList().subList(2, 16).stream().allMatch("\u2591"::equals), draft.getTokensList()
+                .toString());
+        assertFalse(draft.getTokens(0).equals("\u2591") || draft.getTokens(1).equals("\u2591"));
+        assertEquals(draft.getDraft(), String.join("", draft.getTokensList()));
+        assertEquals(16, last.getTokensCount());
+        assertEquals(FakeBackends.ANSWER, String.join("", last.getTokensList()), "EOS positions are \"\"");
         String id = last.getRequestId();
         assertTrue(events.stream().allMatch(e -> e.getRequestId().equals(id)), "only this request's events");
         assertEquals(8, last.getTotalSteps());
@@ -159,7 +168,7 @@ class AskStreamingTest extends GatewayTestBase {
         Response r = RestAssured.given().multiPart("image", "scan.png", IMAGE, "image/png")
                 .multiPart("question", "Is there an effusion?").multiPart("gen_length", "16")
                 .multiPart("block_length", "16").multiPart("steps", "8").multiPart("remasking", "low_confidence")
-                .post("/v1/ask");
+                .multiPart("no_stop", "true").post("/v1/ask");
         assertEquals(200, r.statusCode(), r.asString());
         assertTrue(r.contentType().startsWith("text/event-stream"), r.contentType());
         List<String[]> events = SseParsing.parse(r.asString());
@@ -170,6 +179,8 @@ class AskStreamingTest extends GatewayTestBase {
         assertEquals("final", last[0]);
         assertEquals(1, events.stream().filter(e -> e[0].equals("final")).count());
         assertTrue(last[1].contains("\"text\":\"" + FakeBackends.ANSWER + "\""), last[1]);
+        String id = last[1].replaceAll(".*\"request_id\":\"([^\"]+)\".*", "$1");
+        assertTrue(backends.startOf(id).getOptions().getNoStop(), "the form's no_stop reaches the denoiser");
     }
 
     @Test

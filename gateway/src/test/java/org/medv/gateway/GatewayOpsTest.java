@@ -37,12 +37,20 @@ class GatewayOpsTest extends GatewayTestBase {
     }
 
     @Test
-    void pageHasTheControls() {
+    void pageHasTheControlsAndLoadsNothingExternal() {
         String page = RestAssured.get("/").then().statusCode(200).extract().asString();
-        for (String id : List.of("image", "question", "gen-length", "steps", "block-length", "ask", "status", "draft",
-                "answer")) {
+        for (String id : List.of("examples", "image", "drop", "preview", "question", "suggestions", "advanced",
+                "gen-length", "block-length", "steps", "temperature", "seed", "cfg-scale", "remasking", "stop",
+                "no-stop", "ask", "cancel", "status", "progress", "draft", "answer", "timings", "draft-log",
+                "history")) {
             assertTrue(page.contains("id=\"" + id + "\""), "page lacks id " + id);
         }
-        assertFalse(page.contains("http://") || page.contains("https://"), "the page loads nothing external");
+        assertTrue(page.contains("aria-live=\"polite\""), "live regions");
+        for (String file : List.of("/", "/app.css", "/page.js", "/stream.js", "/draft.js", "/options.js",
+                "/image.js", "/history.js")) {
+            String text = RestAssured.get(file).then().statusCode(200).extract().asString();
+            assertFalse(text.contains("http://") || text.contains("https://") || text.contains("//cdn"),
+                    file + " loads nothing external");
+        }
     }
 }

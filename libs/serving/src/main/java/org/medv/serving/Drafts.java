@@ -4,6 +4,8 @@ import org.medv.model.text.TextTokenizer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The progressive answer as text: committed tokens decoded, each masked position shown as a placeholder, and the
@@ -46,6 +48,36 @@ public final class Drafts {
             prefix.add(ids[i]);
         }
         return new Draft(text.toString(), decode(tokenizer, prefix));
+    }
+
+    /**
+     * The draft position by position, for clients that show each token: each committed id decoded alone, the
+     * placeholder where masked, ending where {@link #render} ends (at a found stop).
+     */
+    public static List<String> tokens(Pieces pieces, int[] ids, int maskId, int stopPosition) {
+        int end = stopPosition >= 0 ? Math.min(stopPosition, ids.length) : ids.length;
+        List<String> out = new ArrayList<>(end);
+        for (int i = 0; i < end; i++) {
+            out.add(ids[i] == maskId ? PLACEHOLDER : pieces.of(ids[i]));
+        }
+        return out;
+    }
+
+    /**
+     * Each token id's text alone (special tokens as ""), decoded once per id: a draft repeats most ids of the one
+     * before, and the vocabulary bounds the cache.
+     */
+    public static final class Pieces {
+        private final TextTokenizer tokenizer;
+        private final Map<Integer, String> cache = new ConcurrentHashMap<>();
+
+        public Pieces(TextTokenizer tokenizer) {
+            this.tokenizer = tokenizer;
+        }
+
+        public String of(int id) {
+            return cache.computeIfAbsent(id, i -> decode(tokenizer, List.of(i)));
+        }
     }
 
     private static String decode(TextTokenizer tokenizer, List<Integer> ids) {
