@@ -56,7 +56,8 @@ final class AnswerScorer {
         Map<String, String> l = a.getMetadata().getLabelsMap();
         return new QuestionResult(l.get(Labels.RUN_ID), l.getOrDefault(Labels.DATASET, "unknown"),
                 l.get(Labels.QUESTION_ID), settings(l), a.getText(),
-                l.get(Labels.GROUND_TRUTH), null, null, null, null, null, "scoring failed: " + rootMessage(t));
+                l.get(Labels.GROUND_TRUTH), null, null, null, null, null, "scoring failed: " + rootMessage(t),
+                l.get(Labels.QUESTION_KIND));
     }
 
     CompletableFuture<QuestionResult> score(AnswerRecord a) {
