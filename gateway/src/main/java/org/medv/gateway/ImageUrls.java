@@ -9,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Base64;
@@ -98,11 +99,13 @@ class ImageUrls {
             return r.body();
         } catch (TimeoutException e) {
             call.cancel(true);
-            throw OpenAiException.invalid(param, "Invalid '" + param + "': the image was not fetched within "
-                    + timeout.toMillis() + " ms (medv.gateway.openai.remote-image-timeout).");
+            throw timedOut(param);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof TooLarge) {
                 throw tooLarge(param);
+            }
+            if (e.getCause() instanceof HttpTimeoutException) {
+                throw timedOut(param);
             }
             throw OpenAiException.invalid(param, "Invalid '" + param + "': the image could not be fetched ("
                     + e.getCause().getClass().getSimpleName() + ").");
@@ -111,6 +114,11 @@ class ImageUrls {
             Thread.currentThread().interrupt();
             throw OpenAiException.invalid(param, "Invalid '" + param + "': fetching the image was interrupted.");
         }
+    }
+
+    private OpenAiException timedOut(String param) {
+        return OpenAiException.invalid(param, "Invalid '" + param + "': the image was not fetched within "
+                + timeout.toMillis() + " ms (medv.gateway.openai.remote-image-timeout).");
     }
 
     private OpenAiException tooLarge(String param) {
