@@ -3,10 +3,12 @@ package org.medv.gateway;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestMulti;
@@ -46,7 +48,7 @@ public class OpenAiResource {
     @POST
     @Path("/chat/completions")
     @Blocking
-    public RestMulti<String> chat(String body) {
+    public RestMulti<String> chat(String body, @Context HttpServerRequest http) {
         ChatRequest chat = mapper.map(body);
         UnaryOperator<String> params = chat::param;
         AskPlan plan;
@@ -60,7 +62,13 @@ public class OpenAiResource {
             throw OpenAiErrors.translate(e, params);
         }
         var ids = new ChatCompletions.Ids("chatcmpl-" + plan.requestId(), plan.receivedUnixMs() / 1000, served.id());
-        Multi<AnswerEvent> events = Multi.createFrom().publisher(new MailboxPublisher(box));
+        // the response's close handler cancels the subscription; a client gone before it was subscribed is seen here
+        Multi<AnswerEvent> events = Multi.createFrom().publisher(new MailboxPublisher(box)).onSubscription()
+                .invoke(() -> {
+                    if (http.response().closed()) {
+                        box.clientGone();
+                    }
+                });
         if (chat.stream()) {
             ChunkStream chunks = new ChunkStream(ids, chat.includeUsage(), promptTokens, params);
             return RestMulti.fromMultiData(events.onItem().transformToIterable(chunks::frames))
