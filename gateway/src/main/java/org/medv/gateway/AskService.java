@@ -67,10 +67,12 @@ public class AskService {
      * for a full queue) pass through unchanged.
      *
      * @param deadlineUnixMs the client's deadline, or 0 for none
+     * @return the prompt's length in positions, the image's rows included
      */
-    public void dispatch(AskPlan plan, Mailbox box, long deadlineUnixMs) {
+    public int dispatch(AskPlan plan, Mailbox box, long deadlineUnixMs) {
         try {
             long visionMs = 0;
+            int imageRows = 0;
             List<Embeddings> images = List.of();
             if (plan.hasImage()) {
                 long t0 = System.nanoTime();
@@ -78,12 +80,14 @@ public class AskService {
                         .withDeadline(deadline(config.gateway().visionTimeout().toMillis(), deadlineUnixMs))
                         .encode(EncodeRequest.newBuilder().setImage(plan.request().getImage()).build()));
                 visionMs = (System.nanoTime() - t0) / 1_000_000;
-                planner.validateWithImageRows(plan, reply.getEmbeddings().getRows());
+                imageRows = reply.getEmbeddings().getRows();
+                planner.validateWithImageRows(plan, imageRows);
                 images = List.of(reply.getEmbeddings());
             }
             long vms = visionMs;
             org.medv.proto.v1.GenerationOptions options = plan.resolvedOptions();
-            box.renderWith(e -> renderer.render(e, options, vms,
+            List<List<Integer>> stops = plan.options().stopSequences();
+            box.renderWith(e -> renderer.render(e, options, stops, vms,
                     (System.nanoTime() - plan.receivedNanos()) / 1_000_000));
             StartRequest start = StartRequest.newBuilder()
                     .setRequestId(plan.requestId())
@@ -101,6 +105,7 @@ public class AskService {
                     .start(start));
             box.markStarted();
             LOG.debugf("request %s started (vision %d ms)", plan.requestId(), visionMs);
+            return plan.textPositions() + imageRows;
         } catch (RuntimeException e) {
             clients.unregister(box);
             LOG.infof("request %s refused: %s", plan.requestId(), Status.fromThrowable(e).getCode());

@@ -7,6 +7,8 @@ import org.medv.proto.v1.GenerationOptions;
 import org.medv.proto.v1.Timings;
 import org.medv.serving.Drafts;
 
+import java.util.List;
+
 /**
  * A denoiser step event as the client sees it: the draft as text with {@code ░} at masked positions, and the same
  * position by position ({@code tokens}, for the page's token view).
@@ -22,10 +24,13 @@ public class EventRenderer {
 
     /**
      * @param options   what the request ran with (the model's defaults filled in), on the final event
+     * @param stops     the request's stop sequences, or null for the model's defaults (the committed prefix holds
+     *                  back a trailing start of one)
      * @param visionMs  the gateway's image encoding time, added to the final event's timings
      * @param totalMs   request received to now, the final event's total_ms
      */
-    public AnswerEvent render(DenoiseEvent e, GenerationOptions options, long visionMs, long totalMs) {
+    public AnswerEvent render(DenoiseEvent e, GenerationOptions options, List<List<Integer>> stops, long visionMs,
+                              long totalMs) {
         AnswerEvent.Builder a = AnswerEvent.newBuilder()
                 .setRequestId(e.getRequestId())
                 .setStep(e.getStep())
@@ -37,7 +42,9 @@ public class EventRenderer {
                 .setFinal(e.getFinal());
         if (e.getIdsCount() > 0) {
             int[] ids = e.getIdsList().stream().mapToInt(Integer::intValue).toArray();
-            Drafts.Draft d = Drafts.render(models.model().tokenizer(), ids, e.getMaskId(), e.getStopPosition());
+            var model = models.model();
+            Drafts.Draft d = Drafts.render(model.tokenizer(), ids, e.getMaskId(), e.getStopPosition(),
+                    stops != null ? stops : model.tokens().defaultStops());
             a.setDraft(d.text()).setCommittedPrefix(d.committedPrefix())
                     .addAllTokens(Drafts.tokens(pieces(), ids, e.getMaskId(), e.getStopPosition()));
         }

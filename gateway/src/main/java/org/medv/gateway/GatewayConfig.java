@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The gateway's settings (see README.md); application.properties -> this mapping -> the beans. */
 @ConfigMapping(prefix = "medv")
@@ -38,6 +39,22 @@ public interface GatewayConfig {
         /** How long a final event may wait for a client that never reads it before the gateway forgets it. */
         @WithDefault("60s")
         Duration undeliveredTtl();
+
+        /** The OpenAI-compatible chat API ({@code /v1/chat/completions}, {@code /v1/models}). */
+        OpenAi openai();
+    }
+
+    interface OpenAi {
+        /** The model id /v1/models lists and requests may name; default: the model directory's name. */
+        Optional<String> modelId();
+
+        /** Whether image parts may be http(s) URLs the gateway fetches (off: only data: URLs). */
+        @WithDefault("false")
+        boolean remoteImages();
+
+        /** Upper bound for fetching one remote image. */
+        @WithDefault("10s")
+        Duration remoteImageTimeout();
     }
 
     interface Vision {

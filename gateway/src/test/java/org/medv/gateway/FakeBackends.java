@@ -19,6 +19,7 @@ import org.medv.proto.v1.DType;
 import org.medv.proto.v1.DenoiseEvent;
 import org.medv.proto.v1.DenoiserGrpc;
 import org.medv.proto.v1.Embeddings;
+import org.medv.proto.v1.ErrorInfo;
 import org.medv.proto.v1.EncodeReply;
 import org.medv.proto.v1.EncodeRequest;
 import org.medv.proto.v1.FinishReason;
@@ -49,13 +50,15 @@ import java.util.concurrent.TimeUnit;
  * the real in-process Kafka (its gen_length positions over its steps), interleaved with events of a request no
  * gateway waits for. The metadata label
  * {@code script} picks the run: default (drafts then final), {@code slow} (one draft, then waits for Cancel),
- * {@code full} (RESOURCE_EXHAUSTED).
+ * {@code full} (RESOURCE_EXHAUSTED), {@code unicode} (the default run with {@link #UNICODE_ANSWER}, whose
+ * multi-byte characters are split over byte tokens), {@code failed} (one draft, then a FAILED final event).
  */
 final class FakeBackends implements AutoCloseable {
     static final int IMAGE_ROWS = 16;
     static final int HIDDEN = 64;
     static final String ANSWER = "yes there is one in the left side";
     static final String FOREIGN = "FOREIGN";
+    static final String UNICODE_ANSWER = "left \u2192 right, caf\u00e9 \u2713 done";
 
     final List<StartRequest> starts = Collections.synchronizedList(new ArrayList<>());
     final List<String> cancels = Collections.synchronizedList(new ArrayList<>());
@@ -67,6 +70,7 @@ final class FakeBackends implements AutoCloseable {
     private final ExecutorService publisher = Executors.newCachedThreadPool();
     private final String topic;
     private final int[] answerIds;
+    private final int[] unicodeIds;
     private final int maskId;
     private final int eos;
 
@@ -74,6 +78,7 @@ final class FakeBackends implements AutoCloseable {
         this.topic = topic;
         try (TextTokenizer tok = TextTokenizer.load(modelDir)) {
             answerIds = tok.encode(ANSWER);
+            unicodeIds = tok.encode(UNICODE_ANSWER);
         }
         SpecialTokens special = SpecialTokens.load(modelDir);
         maskId = special.mask();
@@ -102,8 +107,8 @@ final class FakeBackends implements AutoCloseable {
 
     /** Publishes events straight to the topic for a request no gateway registered. */
     void publishForeign(String requestId, int genLength) {
-        publish(requestId, 1, 1, genLength, false, FinishReason.FINISH_REASON_UNSPECIFIED);
-        publish(requestId, 1, 1, genLength, true, FinishReason.FINISH_REASON_LENGTH);
+        publish(requestId, 1, 1, genLength, false, FinishReason.FINISH_REASON_UNSPECIFIED, answerIds, ANSWER);
+        publish(requestId, 1, 1, genLength, true, FinishReason.FINISH_REASON_LENGTH, answerIds, ANSWER);
         producer.flush();
     }
 
@@ -138,7 +143,7 @@ final class FakeBackends implements AutoCloseable {
             // the gateway sends every sampler value, the model's defaults filled in
             int gen = req.getOptions().getGenLength();
             int steps = req.getOptions().getSteps();
-            publisher.submit(() -> run(req.getRequestId(), gen, steps, script.equals("slow")));
+            publisher.submit(() -> run(req.getRequestId(), gen, steps, script));
             out.onNext(StartReply.newBuilder().setQueuePosition(0).build());
             out.onCompleted();
         }
@@ -155,24 +160,32 @@ final class FakeBackends implements AutoCloseable {
         }
     }
 
-    private void run(String id, int gen, int steps, boolean slow) {
+    private void run(String id, int gen, int steps, String script) {
+        boolean unicode = script.equals("unicode");
+        int[] ids = unicode ? unicodeIds : answerIds;
+        String text = unicode ? UNICODE_ANSWER : ANSWER;
         try {
             String foreign = "foreign-" + UUID.randomUUID();
             foreignIds.add(foreign);
             for (int s = 1; s <= steps; s++) {
-                publish(foreign, s, steps, gen, false, FinishReason.FINISH_REASON_UNSPECIFIED);
-                publish(id, s, steps, gen, false, FinishReason.FINISH_REASON_UNSPECIFIED);
+                publish(foreign, s, steps, gen, false, FinishReason.FINISH_REASON_UNSPECIFIED, answerIds, FOREIGN);
+                publish(id, s, steps, gen, false, FinishReason.FINISH_REASON_UNSPECIFIED, ids, text);
                 producer.flush();
-                if (slow) {
+                if (script.equals("slow")) {
                     cancelled.get(id).await(30, TimeUnit.SECONDS);
-                    publish(id, s, steps, gen, true, FinishReason.FINISH_REASON_CANCELLED);
+                    publish(id, s, steps, gen, true, FinishReason.FINISH_REASON_CANCELLED, ids, text);
+                    producer.flush();
+                    return;
+                }
+                if (script.equals("failed")) {
+                    publish(id, s, steps, gen, true, FinishReason.FINISH_REASON_FAILED, ids, "");
                     producer.flush();
                     return;
                 }
                 Thread.sleep(20);
             }
-            publish(foreign, steps, steps, gen, true, FinishReason.FINISH_REASON_LENGTH);
-            publish(id, steps, steps, gen, true, FinishReason.FINISH_REASON_STOP);
+            publish(foreign, steps, steps, gen, true, FinishReason.FINISH_REASON_LENGTH, answerIds, FOREIGN);
+            publish(id, steps, steps, gen, true, FinishReason.FINISH_REASON_STOP, ids, text);
             producer.flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -180,24 +193,27 @@ final class FakeBackends implements AutoCloseable {
     }
 
     /** Step {@code s} of {@code steps} unmasks a proportional prefix of the answer region. */
-    private void publish(String id, int s, int steps, int gen, boolean last, FinishReason reason) {
+    private void publish(String id, int s, int steps, int gen, boolean last, FinishReason reason, int[] answer,
+                         String text) {
         int committed = (int) ((long) gen * s / steps);
         DenoiseEvent.Builder e = DenoiseEvent.newBuilder().setRequestId(id).setStep(s).setBlock(0)
                 .setTotalSteps(steps).setMaskId(maskId).setStopPosition(-1).setFinal(last)
                 .setPublishedUnixNanos(System.currentTimeMillis() * 1_000_000);
         for (int i = 0; i < gen; i++) {
-            e.addIds(i < committed ? (i < answerIds.length ? answerIds[i] : eos) : maskId);
+            e.addIds(i < committed ? (i < answer.length ? answer[i] : eos) : maskId);
             if (i >= (long) gen * (s - 1) / steps && i < committed) {
                 e.addCommittedPositions(i);
             }
         }
         if (last) {
-            boolean foreign = id.startsWith("foreign-");
-            for (int a : answerIds) {
+            for (int a : answer) {
                 e.addOutputIds(a);
             }
-            e.setText(foreign ? FOREIGN : ANSWER).setFinishReason(reason)
+            e.setText(text).setFinishReason(reason)
                     .setTimings(Timings.newBuilder().setQueueMs(1).setGenerateMs(5).setSteps(s));
+            if (reason == FinishReason.FINISH_REASON_FAILED) {
+                e.setError(ErrorInfo.newBuilder().setCode("INTERNAL").setMessage("the engine failed"));
+            }
         }
         producer.send(new ProducerRecord<>(topic, id, e.build().toByteArray()));
     }

@@ -3,13 +3,15 @@ package org.medv.serving;
 import org.medv.model.text.TextTokenizer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The progressive answer as text: committed tokens decoded, each masked position shown as a placeholder, and the
- * committed prefix (the leading tokens before the first mask or the stop), which later steps never change.
+ * committed prefix (the text of the leading tokens before the first mask or the stop, see {@link CommittedText}),
+ * which later steps only extend.
  */
 public final class Drafts {
     /** What a client sees in place of one masked token. */
@@ -24,8 +26,10 @@ public final class Drafts {
     /**
      * @param ids          the answer region; {@code maskId} at masked positions
      * @param stopPosition where a found stop sequence starts (the draft ends there), or -1
+     * @param stops        the stop sequences of the request (the model's defaults resolved)
      */
-    public static Draft render(TextTokenizer tokenizer, int[] ids, int maskId, int stopPosition) {
+    public static Draft render(TextTokenizer tokenizer, int[] ids, int maskId, int stopPosition,
+                               List<List<Integer>> stops) {
         int end = stopPosition >= 0 ? Math.min(stopPosition, ids.length) : ids.length;
         StringBuilder text = new StringBuilder();
         List<Integer> run = new ArrayList<>();
@@ -43,11 +47,7 @@ public final class Drafts {
         }
         text.append(decode(tokenizer, run));
         int prefixEnd = firstMask < 0 ? end : firstMask;
-        List<Integer> prefix = new ArrayList<>();
-        for (int i = 0; i < prefixEnd; i++) {
-            prefix.add(ids[i]);
-        }
-        return new Draft(text.toString(), decode(tokenizer, prefix));
+        return new Draft(text.toString(), CommittedText.of(tokenizer, Arrays.copyOf(ids, prefixEnd), stops));
     }
 
     /**
