@@ -1,5 +1,6 @@
 package org.medv.cli;
 
+import com.google.gson.JsonObject;
 import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -8,6 +9,7 @@ import org.medv.model.InvalidRequestException;
 import org.medv.proto.v1.AnswerEvent;
 import org.medv.proto.v1.AskRequest;
 import org.medv.proto.v1.AssistantGrpc;
+import org.medv.proto.v1.Timings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -50,10 +52,14 @@ final class AskCommand implements Callable<Integer> {
     boolean quiet;
 
     @Mixin
+    OutputFormat output = new OutputFormat();
+
+    @Mixin
     GenerationFlags flags = new GenerationFlags();
 
     @Override
     public Integer call() throws IOException, InterruptedException {
+        boolean json = output.json();
         AskRequest.Builder req = AskRequest.newBuilder().setQuestion(question).setOptions(flags.toProto());
         if (image != null) {
             if (!Files.isRegularFile(image)) {
@@ -70,15 +76,19 @@ final class AskCommand implements Callable<Integer> {
             while (events.hasNext()) {
                 AnswerEvent e = events.next();
                 if (e.getFinal()) {
-                    if (tty && !quiet) {
-                        out.print("\r\033[K");
+                    if (json) {
+                        OutputFormat.print(out, json(e));
+                    } else {
+                        if (tty && !quiet) {
+                            out.print("\r\033[K");
+                        }
+                        out.println(e.getText());
                     }
-                    out.println(e.getText());
                     if (e.hasError() && !e.getError().getMessage().isEmpty()) {
                         spec.commandLine().getErr().println("medv: " + e.getError().getMessage());
                         return 1;
                     }
-                } else if (!quiet) {
+                } else if (!quiet && !json) {
                     String line = "[" + e.getStep() + "/" + e.getTotalSteps() + "] " + e.getDraft();
                     if (tty) {
                         out.print("\r\033[K" + line.replace('\n', ' '));
@@ -96,5 +106,32 @@ final class AskCommand implements Callable<Integer> {
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The final event as {@code generate --format json} prints an answer, plus {@code request_id}, the gateway's
+     * {@code timing} (queue, vision, first step, generate, total) and {@code error} when the request failed.
+     */
+    static JsonObject json(AnswerEvent e) {
+        Timings t = e.getTimings();
+        JsonObject o = OutputFormat.answer(OutputFormat.ids(e.getOutputIdsList()), e.getText(),
+                e.getFinishReason().name(), t.getSteps());
+        o.addProperty("request_id", e.getRequestId());
+        JsonObject timing = new JsonObject();
+        timing.addProperty("queue_ms", t.getQueueMs());
+        timing.addProperty("vision_ms", t.getVisionMs());
+        timing.addProperty("first_step_ms", t.getFirstStepMs());
+        timing.addProperty("generate_ms", t.getGenerateMs());
+        timing.addProperty("total_ms", t.getTotalMs());
+        timing.addProperty("ms_per_step", t.getSteps() == 0 ? 0.0 : (double) t.getGenerateMs() / t.getSteps());
+        o.add("timing", timing);
+        if (e.hasError()) {
+            JsonObject error = new JsonObject();
+            error.addProperty("code", e.getError().getCode());
+            error.addProperty("field", e.getError().getField());
+            error.addProperty("message", e.getError().getMessage());
+            o.add("error", error);
+        }
+        return o;
     }
 }

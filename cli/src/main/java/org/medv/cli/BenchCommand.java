@@ -1,5 +1,7 @@
 package org.medv.cli;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import org.medv.model.InvalidRequestException;
 import org.medv.model.MedvModel;
 import org.medv.model.RandomModelWriter;
@@ -63,12 +65,17 @@ final class BenchCommand {
         @Mixin
         ModelFlags modelFlags = new ModelFlags();
 
+        @Mixin
+        OutputFormat output = new OutputFormat();
+
         @Override
         public Integer call() throws IOException {
             if ((model == null) == (random == null)) {
                 throw new InvalidRequestException("model", "give exactly one of --model DIR and --random SPEC");
             }
-            PrintWriter out = spec.commandLine().getOut();
+            boolean json = output.json();
+            PrintWriter out = output.log(spec); // the text report; stderr when stdout holds the JSON
+            JsonObject result = new JsonObject();
             Path dir = model;
             Path tmp = null;
             if (random != null) {
@@ -80,27 +87,41 @@ final class BenchCommand {
                         : new SpecialTokens(s.vocab() - 1, s.vocab() - 2, s.vocab() - 3, s.vocab() - 4, s.vocab() - 5,
                         s.vocab() - 6, s.vocab() - 3);
                 RandomModelWriter.write(dir, s, tokens);
+                long writeMs = (System.nanoTime() - t) / 1_000_000;
                 out.printf("random model: %s (%.1fM language-model parameters), written in %d ms%n", random,
-                        s.llmParameters() / 1e6, (System.nanoTime() - t) / 1_000_000);
+                        s.llmParameters() / 1e6, writeMs);
+                JsonObject r = new JsonObject();
+                r.addProperty("spec", random);
+                r.addProperty("llm_parameters", s.llmParameters());
+                r.addProperty("write_ms", writeMs);
+                result.add("random", r);
             }
             try {
-                run(dir, out);
+                run(dir, out, result);
             } finally {
                 if (tmp != null) {
                     deleteTree(tmp);
                 }
             }
+            if (json) {
+                OutputFormat.print(spec.commandLine().getOut(), result);
+            }
             return 0;
         }
 
-        private void run(Path dir, PrintWriter out) throws IOException {
+        /**
+         * Prints the text report line by line as it is measured and fills {@code result}: model (without --random),
+         * dtype, device, load_ms, prompt_tokens, images, gen_length, block_length, steps, runs (steps, ms,
+         * ms_per_step, tokens, tokens_per_s each), peak_rss_mib.
+         */
+        private void run(Path dir, PrintWriter out, JsonObject result) throws IOException {
             // the model's sampler defaults for flags left out; no stop sequence unless --stop-ids: every step is timed
             GenerationOptions options = flags.toOptions(GenerationDefaults.load(dir));
             if (flags.stopIds == null) {
                 options = options.withStops(List.of());
             }
             long t0 = System.nanoTime();
-            try (MedvModel m = MedvModel.load(modelFlags.loadOptions(dir))) {
+            try (MedvModel m = modelFlags.load(dir, spec.commandLine().getErr())) {
                 double loadMs = (System.nanoTime() - t0) / 1e6;
                 List<byte[]> images = image == null ? List.of() : List.of(Files.readAllBytes(image));
                 int[] prompt = prompt(m, images.size());
@@ -109,18 +130,40 @@ final class BenchCommand {
                 out.printf("prompt: %d tokens%s, gen_length=%d block_length=%d steps=%d%n", prompt.length,
                         images.isEmpty() ? "" : " + 1 image", options.genLength(), options.blockLength(),
                         options.steps());
+                if (model != null) {
+                    result.addProperty("model", model.toString());
+                }
+                result.addProperty("dtype", modelFlags.dtype);
+                result.addProperty("device", modelFlags.device);
+                result.addProperty("load_ms", loadMs);
+                result.addProperty("prompt_tokens", prompt.length);
+                result.addProperty("images", images.size());
+                result.addProperty("gen_length", options.genLength());
+                result.addProperty("block_length", options.blockLength());
+                result.addProperty("steps", options.steps());
+                JsonArray timed = new JsonArray();
                 m.generate(prompt, images, options, new WarmUp(2)); // warm-up: the first steps only
                 for (int r = 0; r < runs; r++) {
                     long t = System.nanoTime();
                     GenerationResult res = m.generate(prompt, images, options, e -> { });
                     double ms = (System.nanoTime() - t) / 1e6;
+                    int tokens = res.outputIds().length;
                     out.printf("run %d: %d steps in %.0f ms = %.1f ms/step, %.2f tokens/s (%d tokens)%n", r + 1,
-                            res.stepsRun(), ms, ms / res.stepsRun(), res.outputIds().length / (ms / 1000),
-                            res.outputIds().length);
+                            res.stepsRun(), ms, ms / res.stepsRun(), tokens / (ms / 1000), tokens);
+                    JsonObject run = new JsonObject();
+                    run.addProperty("steps", res.stepsRun());
+                    run.addProperty("ms", ms);
+                    run.addProperty("ms_per_step", ms / res.stepsRun());
+                    run.addProperty("tokens", tokens);
+                    run.addProperty("tokens_per_s", tokens / (ms / 1000));
+                    timed.add(run);
                 }
+                result.add("runs", timed);
             }
-            out.printf("peak RSS: %d MiB%n", peakRssKb() / 1024);
+            long rssMib = peakRssKb() / 1024;
+            out.printf("peak RSS: %d MiB%n", rssMib);
             out.flush();
+            result.addProperty("peak_rss_mib", rssMib);
         }
 
         /** A seeded random text prompt that avoids the special ids; -200 first when an image is given. */

@@ -1,5 +1,7 @@
 package org.medv.cli;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.StatusRuntimeException;
@@ -12,6 +14,7 @@ import org.medv.proto.v1.AskRequest;
 import org.medv.proto.v1.AssistantGrpc;
 import org.medv.proto.v1.GenerationOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,12 +60,18 @@ final class BenchStreamCommand implements Callable<Integer> {
     @Option(names = "--block-length", description = "block length (default ${DEFAULT-VALUE})")
     int blockLength = 32;
 
+    @Mixin
+    OutputFormat output = new OutputFormat();
+
     private record Sample(long firstMs, long finalMs, List<Long> hopMicros, boolean rejected) {
     }
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
+        boolean json = output.json();
+        PrintWriter out = output.log(spec); // the text report; stderr when stdout holds the JSON
+        JsonObject result = new JsonObject();
+        JsonArray levels = new JsonArray();
         LocalStack stack = null;
         if (ManagedProcess.portFree(port)) {
             Path root = Launcher.repoRoot();
@@ -89,6 +98,11 @@ final class BenchStreamCommand implements Callable<Integer> {
             run(channel, req, 1, 1); // warm-up
             out.printf("gen_length=%d block_length=%d steps=%d, every step streamed, %d requests per client%n",
                     genLength, blockLength, steps, requests);
+            result.addProperty("gen_length", genLength);
+            result.addProperty("block_length", blockLength);
+            result.addProperty("steps", steps);
+            result.addProperty("requests_per_client", requests);
+            result.addProperty("started_stack", stack != null);
             out.println("| clients | requests | rejected | first event p50 / p99 (ms) | final event p50 / p99 (ms) "
                     + "| publish-to-client p50 / p99 (ms) | events/s |");
             out.println("|---|---|---|---|---|---|---|");
@@ -113,14 +127,34 @@ final class BenchStreamCommand implements Callable<Integer> {
                         rejected, pct(first, 50), pct(first, 99), pct(fin, 50), pct(fin, 99),
                         pct(hops, 50) / 1000.0, pct(hops, 99) / 1000.0, hops.size() / secs);
                 out.flush();
+                JsonObject level = new JsonObject();
+                level.addProperty("clients", n);
+                level.addProperty("requests", samples.size());
+                level.addProperty("rejected", rejected);
+                level.add("first_event_ms", percentiles(pct(first, 50), pct(first, 99)));
+                level.add("final_event_ms", percentiles(pct(fin, 50), pct(fin, 99)));
+                level.add("publish_to_client_ms", percentiles(pct(hops, 50) / 1000.0, pct(hops, 99) / 1000.0));
+                level.addProperty("events_per_s", hops.size() / secs);
+                levels.add(level);
             }
+            result.add("levels", levels);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             if (stack != null) {
                 stack.close();
             }
         }
+        if (json) {
+            OutputFormat.print(spec.commandLine().getOut(), result);
+        }
         return 0;
+    }
+
+    private static JsonObject percentiles(Number p50, Number p99) {
+        JsonObject o = new JsonObject();
+        o.addProperty("p50", p50);
+        o.addProperty("p99", p99);
+        return o;
     }
 
     private List<Sample> run(ManagedChannel channel, AskRequest req, int clientsN, int perClient) throws Exception {

@@ -5,15 +5,22 @@ import org.medv.data.SyntheticDataset;
 import org.medv.data.SyntheticScans;
 import org.medv.model.InvalidRequestException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /**
  * {@code medv data synth}: the synthetic scan VQA set of libs/data (images, LLaVA train.json, LLaVA-Med test.json,
@@ -46,6 +53,9 @@ final class DataSynthCommand implements Callable<Integer> {
             + "(default: one entry per question)")
     boolean multiTurn;
 
+    @Mixin
+    Progress.Flag progress = new Progress.Flag();
+
     @Override
     public Integer call() {
         if (train < 0 || test < 0 || train + test == 0) {
@@ -56,7 +66,8 @@ final class DataSynthCommand implements Callable<Integer> {
             throw new InvalidRequestException("size", "--size must be at least 32, got " + size);
         }
         SyntheticDataset.Summary s;
-        try {
+        try (Progress p = progress.start(spec.commandLine().getErr(), "data synth", train + test, "images")
+                .poll(imagesWritten(out.resolve("images"), Instant.now().minusSeconds(1)), 1000)) {
             s = SyntheticDataset.write(out, train, test, seed, size, multiTurn);
         } catch (UncheckedIOException e) {
             throw new InvalidRequestException("out", e.getMessage(), e);
@@ -68,5 +79,26 @@ final class DataSynthCommand implements Callable<Integer> {
                 s.testOpen(), seed, size, size);
         w.flush();
         return 0;
+    }
+
+    /**
+     * The images written so far, for the progress line: files in {@code images/} modified since the run began
+     * (libs/data writes them one at a time; a re-run over the same directory rewrites each).
+     */
+    private static LongSupplier imagesWritten(Path images, Instant since) {
+        FileTime after = FileTime.from(since);
+        return () -> {
+            try (Stream<Path> files = Files.list(images)) {
+                return files.filter(f -> {
+                    try {
+                        return Files.getLastModifiedTime(f).compareTo(after) >= 0;
+                    } catch (IOException e) {
+                        return false; // being replaced right now
+                    }
+                }).count();
+            } catch (IOException | UncheckedIOException e) {
+                return 0; // not created yet
+            }
+        };
     }
 }

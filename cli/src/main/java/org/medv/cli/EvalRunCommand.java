@@ -70,8 +70,15 @@ final class EvalRunCommand implements Callable<Integer> {
     @Mixin
     GenerationFlags flags = new GenerationFlags();
 
+    @Mixin
+    OutputFormat output = new OutputFormat();
+
+    @Mixin
+    Progress.Flag progressFlag = new Progress.Flag();
+
     @Override
     public Integer call() throws Exception {
+        boolean json = output.json();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         // lengths not given are the served model's defaults: the label names only the ones given
@@ -83,7 +90,9 @@ final class EvalRunCommand implements Callable<Integer> {
         Set<String> done = scored(run);
         ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext()
                 .maxInboundMessageSize(64 << 20).build();
-        Progress progress = new Progress(err, questions.size(), done.size());
+        int skipped = (int) questions.stream().filter(q -> done.contains(q.id())).count();
+        Progress progress = progressFlag.start(err, run + (skipped > 0 ? " (" + skipped + " already scored)" : ""),
+                questions.size() - skipped, "questions");
         try {
             for (EvalDatasets.Question q : questions) {
                 if (done.contains(q.id())) {
@@ -103,11 +112,15 @@ final class EvalRunCommand implements Callable<Integer> {
             }
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-            progress.finish();
+            progress.close();
         }
         awaitScored(run, questions.size());
-        out.println(get("/runs/" + run + "/report.md"));
-        out.flush();
+        if (json) {
+            OutputFormat.print(out, JsonParser.parseString(get("/runs/" + run + "/report")).getAsJsonObject());
+        } else {
+            out.println(get("/runs/" + run + "/report.md"));
+            out.flush();
+        }
         return 0;
     }
 
@@ -169,43 +182,5 @@ final class EvalRunCommand implements Callable<Integer> {
     private HttpResponse<String> http(String path) throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(evaluator + path))
                 .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** A one-line progress bar on stderr with rate and ETA. */
-    static final class Progress {
-        private final PrintWriter err;
-        private final int total;
-        private final int skipped;
-        private final long start = System.nanoTime();
-        private int done;
-
-        Progress(PrintWriter err, int total, int skipped) {
-            this.err = err;
-            this.total = total;
-            this.skipped = skipped;
-            this.done = skipped;
-            draw();
-        }
-
-        void advance() {
-            done++;
-            draw();
-        }
-
-        void finish() {
-            err.println();
-            err.flush();
-        }
-
-        private void draw() {
-            double secs = Math.max(1e-3, (System.nanoTime() - start) / 1e9);
-            double rate = (done - skipped) / secs;
-            long eta = rate > 0 ? Math.round((total - done) / rate) : -1;
-            int width = 30;
-            int filled = total == 0 ? width : (int) ((long) width * done / total);
-            err.printf("\r[%s%s] %d/%d  %.2f q/s  ETA %s", "#".repeat(filled), ".".repeat(width - filled), done, total,
-                    rate, eta < 0 ? "?" : eta + " s");
-            err.flush();
-        }
     }
 }

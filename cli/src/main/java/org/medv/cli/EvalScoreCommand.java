@@ -6,6 +6,7 @@ import org.medv.eval.vqa.OfflineScorer;
 import org.medv.eval.vqa.VqaSummary;
 import org.medv.model.InvalidRequestException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -33,8 +34,8 @@ final class EvalScoreCommand implements Callable<Integer> {
             description = "prediction JSONL: question_id and text (or answer)")
     Path predictions;
 
-    @Option(names = "--format", paramLabel = "text|json", description = "output format (default ${DEFAULT-VALUE})")
-    String format = "text";
+    @Mixin
+    OutputFormat output = new OutputFormat();
 
     @Option(names = "--closed-rule", paramLabel = "substring|yes_no",
             description = "closed hit: substring (run_eval_batch.py, the paper table) or yes_no (run_eval.py); "
@@ -43,11 +44,7 @@ final class EvalScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        boolean json = switch (format) {
-            case "json" -> true;
-            case "text" -> false;
-            default -> throw new InvalidRequestException("format", "--format must be text or json, got " + format);
-        };
+        boolean json = output.json();
         ClosedRule rule = switch (closedRule.toLowerCase(Locale.ROOT)) {
             case "substring" -> ClosedRule.SUBSTRING;
             case "yes_no" -> ClosedRule.YES_NO;
@@ -63,11 +60,11 @@ final class EvalScoreCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(summary.toJson());
+            OutputFormat.print(out, summary.toJson());
         } else {
             printTable(out, summary, rule);
+            out.flush();
         }
-        out.flush();
         return 0;
     }
 

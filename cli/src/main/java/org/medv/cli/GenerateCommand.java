@@ -1,6 +1,5 @@
 package org.medv.cli;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.medv.model.InvalidRequestException;
@@ -73,16 +72,14 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--trace", description = "also report the generated region after every denoising step")
     boolean trace;
 
-    @Option(names = "--format", description = "text or json (default ${DEFAULT-VALUE})")
-    String format = "text";
+    @Mixin
+    OutputFormat output = new OutputFormat();
 
 
 
     @Override
     public Integer call() throws IOException {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new InvalidRequestException("format", "--format must be text or json, got " + format);
-        }
+        boolean json = output.json();
         // the model's defaults from generation_config.json alone: bad flags fail before the weights load
         GenerationOptions options = flags.toOptions(GenerationDefaults.load(model));
         List<byte[]> imageBytes = new ArrayList<>();
@@ -93,7 +90,7 @@ final class GenerateCommand implements Callable<Integer> {
             imageBytes.add(Files.readAllBytes(p));
         }
         long t0 = System.nanoTime();
-        try (MedvModel m = MedvModel.load(modelFlags.loadOptions(model))) {
+        try (MedvModel m = modelFlags.load(model, spec.commandLine().getErr())) {
             long loadMs = (System.nanoTime() - t0) / 1_000_000;
             int[] promptIds = promptIds(m, imageBytes.size());
             List<int[]> steps = new ArrayList<>();
@@ -107,8 +104,8 @@ final class GenerateCommand implements Callable<Integer> {
             long genMs = (System.nanoTime() - t1) / 1_000_000;
             String text = m.decode(r.outputIds());
             PrintWriter out = spec.commandLine().getOut();
-            if (format.equals("json")) {
-                out.println(json(r, text, steps, loadMs, genMs));
+            if (json) {
+                OutputFormat.print(out, json(r, text, steps, loadMs, genMs));
             } else {
                 for (int i = 0; i < steps.size(); i++) {
                     out.println("step " + (i + 1) + ": " + draft(m, steps.get(i)));
@@ -129,17 +126,12 @@ final class GenerateCommand implements Callable<Integer> {
         return builder.promptIds(prompt.question, numImages);
     }
 
-    private String json(GenerationResult r, String text, List<int[]> steps, long loadMs, long genMs) {
-        JsonObject o = new JsonObject();
-        o.add("output_ids", array(r.outputIds()));
-        if (text != null) {
-            o.addProperty("text", text);
-        }
-        o.addProperty("finish_reason", r.finishReason().name().toLowerCase());
-        o.addProperty("steps", r.stepsRun());
+    private JsonObject json(GenerationResult r, String text, List<int[]> steps, long loadMs, long genMs) {
+        JsonObject o = OutputFormat.answer(OutputFormat.ids(r.outputIds()), text, r.finishReason().name(),
+                r.stepsRun());
         if (trace) {
             JsonArray t = new JsonArray();
-            steps.forEach(s -> t.add(array(s)));
+            steps.forEach(s -> t.add(OutputFormat.ids(s)));
             o.add("trace", t);
         }
         JsonObject timing = new JsonObject();
@@ -147,7 +139,7 @@ final class GenerateCommand implements Callable<Integer> {
         timing.addProperty("generate_ms", genMs);
         timing.addProperty("ms_per_step", r.stepsRun() == 0 ? 0.0 : (double) genMs / r.stepsRun());
         o.add("timing", timing);
-        return new GsonBuilder().disableHtmlEscaping().create().toJson(o);
+        return o;
     }
 
     /** The step's text with masked positions shown as a placeholder, or the ids without a tokenizer. */
@@ -168,12 +160,6 @@ final class GenerateCommand implements Callable<Integer> {
         }
         sb.append(m.tokenizer().decode(run.stream().mapToInt(Integer::intValue).toArray(), true));
         return sb.toString();
-    }
-
-    private static JsonArray array(int[] ids) {
-        JsonArray a = new JsonArray();
-        Arrays.stream(ids).forEach(a::add);
-        return a;
     }
 
     private static String csv(int[] ids) {

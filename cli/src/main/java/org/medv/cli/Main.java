@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "medv", mixinStandardHelpOptions = true, version = "medv 0.1.0",
         description = "Serve and study LLaDA-MedV, a masked-diffusion vision-language model for biomedical images.",
         subcommands = {GenerateCommand.class, BenchCommand.class, UpCommand.class, AskCommand.class,
-            EvalCommand.class, DataCommand.class, TrainCommand.class})
+            EvalCommand.class, DataCommand.class, TrainCommand.class, CompletionCommand.class})
 public final class Main {
     /** Exit code for a request the model cannot serve as given (bad option, image, prompt). */
     static final int EXIT_INVALID = 2;
@@ -23,13 +23,18 @@ public final class Main {
         System.exit(run(args));
     }
 
+    /** The command tree (the README test and the completion test walk it). */
+    static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
     static int run(String... args) {
         return run(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
     }
 
     /** Runs with the given streams (tests capture stdout and stderr this way). */
     public static int run(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {

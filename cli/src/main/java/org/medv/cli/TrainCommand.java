@@ -1,11 +1,13 @@
 package org.medv.cli;
 
+import com.google.gson.JsonObject;
 import org.medv.eval.report.Charts;
 import org.medv.model.InvalidRequestException;
 import org.medv.train.TrainConfig;
 import org.medv.train.Trainer;
 import org.medv.train.TrainingDataException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -15,6 +17,7 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +36,8 @@ import java.util.concurrent.Callable;
 final class TrainCommand implements Callable<Integer> {
     /** How long Ctrl-C waits for the current step and the checkpoint before the JVM exits anyway. */
     static final long STOP_WAIT_SECONDS = 300;
+    /** The loss chart written beside the model. */
+    static final String LOSS_CURVE = "loss.png";
 
     @Spec
     CommandSpec spec;
@@ -49,9 +54,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "continue from a checkpoint directory")
     Path resume;
 
+    @Mixin
+    OutputFormat format = new OutputFormat();
+
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        boolean json = format.json();
+        PrintWriter out = format.log(spec); // the step lines; stderr when stdout holds the JSON summary
         TrainConfig cfg;
         try {
             cfg = TrainConfig.load(config);
@@ -104,14 +113,16 @@ final class TrainCommand implements Callable<Integer> {
                 }
             });
             long start = System.nanoTime();
-            if (trainer.train()) {
-                Path curve = cfg.output().resolve("loss.png");
+            boolean finished = trainer.train();
+            double wallS = (System.nanoTime() - start) / 1e9;
+            if (finished) {
+                Path curve = cfg.output().resolve(LOSS_CURVE);
                 Files.write(curve, Charts.lossPng(trainer.losses(), "Training loss: " + cfg.data().getFileName()
                         + ", " + cfg.stage().name().toLowerCase(Locale.ROOT) + ", batch " + cfg.samplesPerStep(),
                         cfg.stage().usesImageLabels() ? "Image-label cross-entropy (sum over labels)"
                                 : "Masked-diffusion loss"));
                 out.printf("model written to %s (loss curve %s) after %.0f s%n", cfg.output(), curve.getFileName(),
-                        (System.nanoTime() - start) / 1e9);
+                        wallS);
                 for (var e : trainer.evaluation().entrySet()) {
                     out.printf(Locale.ROOT, "held-out accuracy (%s): %-16s %.2f%%%n", cfg.evalData().getFileName(),
                             e.getKey(), 100 * e.getValue());
@@ -120,6 +131,9 @@ final class TrainCommand implements Callable<Integer> {
                 // stopped (Ctrl-C): the JVM is shutting down, so no chart; trainer_state.json keeps the losses
                 out.printf("stopped at step %d of %d: checkpoint %s (continue with --resume %s)%n", trainer.step(),
                         cfg.steps(), trainer.stepCheckpoint(), trainer.stepCheckpoint());
+            }
+            if (json) {
+                OutputFormat.print(spec.commandLine().getOut(), summary(cfg, trainer, finished, wallS));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the loss curve to " + cfg.output(), e);
@@ -137,5 +151,35 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The JSON summary: stage, steps done and total_steps, final_loss (the last step's mean loss), wall_s, output
+     * and loss_curve (finished) or checkpoint (stopped), eval_accuracy per label (held-out data only); the names
+     * are trainer_state.json's.
+     */
+    private static JsonObject summary(TrainConfig cfg, Trainer trainer, boolean finished, double wallS) {
+        JsonObject o = new JsonObject();
+        o.addProperty("stage", cfg.stage().name().toLowerCase(Locale.ROOT));
+        o.addProperty("steps", trainer.step());
+        o.addProperty("total_steps", cfg.steps());
+        List<Double> losses = trainer.losses();
+        if (!losses.isEmpty()) {
+            o.addProperty("final_loss", losses.get(losses.size() - 1));
+        }
+        o.addProperty("wall_s", wallS);
+        o.addProperty("stopped", !finished);
+        if (finished) {
+            o.addProperty("output", cfg.output().toString());
+            o.addProperty("loss_curve", cfg.output().resolve(LOSS_CURVE).toString());
+        } else {
+            o.addProperty("checkpoint", trainer.stepCheckpoint().toString());
+        }
+        if (!trainer.evaluation().isEmpty()) {
+            JsonObject e = new JsonObject();
+            trainer.evaluation().forEach(e::addProperty);
+            o.add("eval_accuracy", e);
+        }
+        return o;
     }
 }

@@ -111,6 +111,11 @@ public final class MedvModel implements AutoCloseable {
     }
 
     public static MedvModel load(LoadOptions o) {
+        return load(o, Checkpoint.LoadListener.NONE);
+    }
+
+    /** {@link #load(LoadOptions)}, reporting the tensors of the model directory's checkpoint as they load. */
+    public static MedvModel load(LoadOptions o, Checkpoint.LoadListener progress) {
         ModelConfig cfg = ModelConfig.load(o.modelDir());
         if (o.parts() == Parts.TOKENIZER) {
             // the gateway: config, special ids and tokenizer; no engine, no checkpoint
@@ -124,7 +129,7 @@ public final class MedvModel implements AutoCloseable {
         NDManager manager = NDManager.newBaseManager(device);
         boolean language = o.parts() == Parts.ALL || o.parts() == Parts.LANGUAGE;
         boolean visual = o.parts() == Parts.ALL || o.parts() == Parts.VISION;
-        try (Checkpoint ckpt = Checkpoint.open(o.modelDir())) {
+        try (Checkpoint ckpt = Checkpoint.open(o.modelDir()).onLoad(progress)) {
             if (!LladaWeights.present(ckpt, cfg.llm())) {
                 throw new ModelLoadException("checkpoint " + o.modelDir() + " holds no LLaDA language model tensors");
             }

@@ -32,11 +32,22 @@ import java.util.stream.Stream;
  * heap never holds tensor data, and the extra native memory is the size of the largest tensor.
  */
 public final class Checkpoint implements AutoCloseable {
+    /** Told after each tensor is loaded: the bytes loaded so far and the bytes of every tensor in the files. */
+    @FunctionalInterface
+    public interface LoadListener {
+        LoadListener NONE = (loaded, total) -> { };
+
+        void loaded(long bytes, long totalBytes);
+    }
+
     private final Path directory;
     private final List<SafetensorsFile> files;
     private final Map<String, TensorInfo> tensors;
     private final Map<Path, SafetensorsFile> byPath;
+    private final long totalBytes;
     private ByteBuffer staging;
+    private LoadListener listener = LoadListener.NONE;
+    private long loadedBytes;
 
     private Checkpoint(Path directory, List<SafetensorsFile> files) {
         this.directory = directory;
@@ -55,6 +66,7 @@ public final class Checkpoint implements AutoCloseable {
         }
         this.tensors = Collections.unmodifiableMap(all);
         this.byPath = paths;
+        this.totalBytes = all.values().stream().mapToLong(TensorInfo::byteLength).sum();
     }
 
     /** Opens a model directory (or a single .safetensors file) and checks every header. */
@@ -142,6 +154,12 @@ public final class Checkpoint implements AutoCloseable {
         return directory;
     }
 
+    /** Reports every tensor loaded from now on (a progress line for a model of many gigabytes). */
+    public Checkpoint onLoad(LoadListener l) {
+        this.listener = l;
+        return this;
+    }
+
     public Set<String> names() {
         return tensors.keySet();
     }
@@ -216,6 +234,8 @@ public final class Checkpoint implements AutoCloseable {
             array = convert ? shared.toType(target, true) : shared.duplicate();
         }
         array.setName(t.name());
+        loadedBytes += t.byteLength();
+        listener.loaded(loadedBytes, totalBytes);
         return array;
     }
 
