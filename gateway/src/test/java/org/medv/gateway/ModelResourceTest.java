@@ -46,9 +46,9 @@ class ModelResourceTest extends GatewayTestBase {
         RestAssured.get("/v1/model").then().statusCode(200)
                 .contentType("application/json")
                 .body("model", equalTo(modelDir.getFileName().toString()))
-                // the demo model written for the tests has no generation_config.json: LLaDA-MedV's settings
-                .body("defaults", equalTo(Map.of("gen_length", 128, "block_length", 128, "steps", 128,
-                        "temperature", 0.0f, "seed", 0, "cfg_scale", 0.0f, "remasking", "low_confidence")))
+                // the gateway tests' model declares 16 / 8 / 16 and temperature 0.5 in its generation_config.json
+                .body("defaults", equalTo(Map.of("gen_length", 16, "block_length", 8, "steps", 16,
+                        "temperature", 0.5f, "seed", 0, "cfg_scale", 0.0f, "remasking", "low_confidence")))
                 .body("examples", equalTo(List.of(
                         Map.of("name", "scan-a.png", "url", "/v1/model/examples/scan-a.png",
                                 "questions", List.of("Which modality is this?", "How many lesions are there?")),

@@ -59,7 +59,8 @@ class OpenAiChatTest extends GatewayTestBase {
         StartRequest start = backends.startOf(j.getString("id").substring("chatcmpl-".length()));
         assertNotNull(start, "Denoiser.Start with the chat's request id");
         assertEquals(16, start.getOptions().getGenLength());
-        assertEquals(16, start.getOptions().getBlockLength(), "max_tokens=16 is one block of the default 128");
+        assertEquals(8, start.getOptions().getBlockLength(),
+                "max_tokens=16 is two blocks of the test model's default block_length 8");
         assertEquals(8, start.getOptions().getSteps());
         assertEquals(3, start.getOptions().getSeed());
         assertEquals(0.5, start.getOptions().getTemperature());
@@ -124,10 +125,12 @@ class OpenAiChatTest extends GatewayTestBase {
     @Test
     void maxTokensChoosesBlockLengthAndSteps() {
         Map<String, int[]> cases = Map.of(
-                "\"max_tokens\":32", new int[]{32, 32, 32},
-                "\"max_completion_tokens\":256", new int[]{256, 128, 256},
+                // the test model declares 16 / 8 / 16: blocks of 8, one step per token
+                "\"max_tokens\":32", new int[]{32, 8, 32},
+                "\"max_completion_tokens\":256", new int[]{256, 8, 256},
                 "\"max_tokens\":24,\"block_length\":8", new int[]{24, 8, 24},
-                "\"max_tokens\":24,\"steps\":6", new int[]{24, 24, 6});
+                "\"max_tokens\":12,\"steps\":6", new int[]{12, 12, 6},
+                "\"max_tokens\":24,\"steps\":6", new int[]{24, 8, 6});
         cases.forEach((fields, expected) -> {
             Response r = post(chat(fields));
             assertEquals(200, r.statusCode(), fields + ": " + r.asString());
