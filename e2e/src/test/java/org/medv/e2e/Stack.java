@@ -16,14 +16,16 @@ import java.util.List;
  * {@code ./medv up} serves.
  */
 final class Stack {
-    static final int GATEWAY_GRPC = 19000;
-    static final int GATEWAY_HTTP = 18080;
+    /** {@code -Dmedv.e2e.port-offset=N} moves every port by N: two checkouts can run their e2e tests at once. */
+    private static final int OFFSET = Integer.getInteger("medv.e2e.port-offset", 0);
+    static final int GATEWAY_GRPC = 19000 + OFFSET;
+    static final int GATEWAY_HTTP = 18080 + OFFSET;
     static final int MAX_IMAGE_BYTES = 200_000;
     static final int QUEUE = 2;
 
     private static Stack instance;
 
-    static final int EVALUATOR_HTTP = 18103;
+    static final int EVALUATOR_HTTP = 18103 + OFFSET;
 
     final EmbeddedKafka kafka;
     final LocalStack services;
@@ -55,7 +57,7 @@ final class Stack {
                     (candidate.isBlank() ? "8 2" : "8 6") + "\nAssistant 1 is more detailed."));
             kafka.createTopics(3, "medv.denoise.steps", "medv.answers");
             LocalStack.Settings s = new LocalStack.Settings(root, model, run, kafka.bootstrapServers(), 0,
-                    GATEWAY_GRPC, GATEWAY_HTTP, 19101, 18101, 19102, 18102, 2,
+                    GATEWAY_GRPC, GATEWAY_HTTP, 19101 + OFFSET, 18101 + OFFSET, 19102 + OFFSET, 18102 + OFFSET, 2,
                     List.of("-Dmedv.vision.max-image-bytes=" + MAX_IMAGE_BYTES,
                             "-Dmedv.denoiser.queue-capacity=" + QUEUE), EVALUATOR_HTTP,
                     List.of("-Dmedv.evaluator.judge.base-url=" + judge.baseUrl()));
