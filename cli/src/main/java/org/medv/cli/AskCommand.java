@@ -123,7 +123,7 @@ final class AskCommand implements Callable<Integer> {
         timing.addProperty("first_step_ms", t.getFirstStepMs());
         timing.addProperty("generate_ms", t.getGenerateMs());
         timing.addProperty("total_ms", t.getTotalMs());
-        timing.addProperty("ms_per_step", t.getSteps() == 0 ? 0.0 : (double) t.getGenerateMs() / t.getSteps());
+        timing.addProperty("ms_per_step", OutputFormat.msPerStep(t.getGenerateMs(), t.getSteps()));
         o.add("timing", timing);
         if (e.hasError()) {
             JsonObject error = new JsonObject();

@@ -137,7 +137,7 @@ final class GenerateCommand implements Callable<Integer> {
         JsonObject timing = new JsonObject();
         timing.addProperty("load_ms", loadMs);
         timing.addProperty("generate_ms", genMs);
-        timing.addProperty("ms_per_step", r.stepsRun() == 0 ? 0.0 : (double) genMs / r.stepsRun());
+        timing.addProperty("ms_per_step", OutputFormat.msPerStep(genMs, r.stepsRun()));
         o.add("timing", timing);
         return o;
     }

@@ -17,7 +17,7 @@ import java.util.Locale;
  * {@code ./medv X --format json | jq} always parses.
  */
 final class OutputFormat {
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
 
     @Option(names = "--format", paramLabel = "text|json",
             description = "text, or json: one JSON object on stdout, logs on stderr (default ${DEFAULT-VALUE})")
@@ -57,6 +57,11 @@ final class OutputFormat {
         o.addProperty("finish_reason", finishReason.replaceFirst("^FINISH_REASON_", "").toLowerCase(Locale.ROOT));
         o.addProperty("steps", steps);
         return o;
+    }
+
+    /** {@code timing.ms_per_step}: the denoising time over the steps run (0 without steps). */
+    static double msPerStep(long generateMs, int steps) {
+        return steps == 0 ? 0.0 : (double) generateMs / steps;
     }
 
     static JsonArray ids(Iterable<Integer> ids) {

@@ -50,10 +50,11 @@ class EvaluationE2ETest {
         writeVqa(dir);
         String out = medv("eval", "run", "--dataset", "vqa-rad", "--data", dir.toString(), "--run-id", "e2e-vqa",
                 "--port", Integer.toString(Stack.grpc(0)), "--evaluator", EVALUATOR, "--gen-length", "8",
-                "--block-length", "8", "--steps", "8");
-        assertTrue(out.contains("VQA-RAD"), out);
+                "--block-length", "8", "--steps", "8", "--format", "json");
+        assertEquals(1, out.lines().count(), "--format json: one object on stdout: " + out);
 
         JsonObject report = JsonParser.parseString(get("/runs/e2e-vqa/report")).getAsJsonObject();
+        assertEquals(report, JsonParser.parseString(out), "--format json prints the evaluator's report");
         assertEquals(4, report.get("questions").getAsInt());
         List<VqaScore> closed = new ArrayList<>();
         List<VqaScore> open = new ArrayList<>();

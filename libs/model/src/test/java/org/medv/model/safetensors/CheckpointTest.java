@@ -43,6 +43,19 @@ class CheckpointTest extends EngineTest {
     }
 
     @Test
+    void onLoadReportsTheBytesLoadedSoFarOfAllTensors() {
+        Path f = new RawSafetensors().tensor("a", "F32", new long[] {3}, f32(new float[] {1, 2, 3}))
+                .tensor("b", "F32", new long[] {2}, f32(new float[] {4, 5})).write(dir.resolve("m.safetensors"));
+        List<long[]> calls = new java.util.ArrayList<>();
+        try (Checkpoint c = Checkpoint.open(f).onLoad((bytes, total) -> calls.add(new long[] {bytes, total}));
+             NDArray b = c.load(manager, "b", DataType.FLOAT32); NDArray a = c.load(manager, "a", DataType.FLOAT32)) {
+            assertEquals(2, calls.size());
+            assertArrayEquals(new long[] {8, 20}, calls.get(0));
+            assertArrayEquals(new long[] {20, 20}, calls.get(1));
+        }
+    }
+
+    @Test
     void f16RoundTripKeepsHalfOrWidensExactly() {
         short[] h = {0x3C00, (short) 0xC100, 0x7BFF, 0x0001, 0x03FF, 0x7C00, (short) 0x8000, 0x3555};
         float[] expected = {1f, -2.5f, 65504f, 0x1p-24f, 1023 * 0x1p-24f, Float.POSITIVE_INFINITY, -0f,
