@@ -7,6 +7,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestMulti;
@@ -42,9 +43,13 @@ public class OpenAiResource {
         this.models = models;
     }
 
-    /** Any request body type is read as JSON (curl's -d sends form-encoded by default). */
+    /**
+     * Any request body type is read as JSON (curl's -d sends form-encoded by default), and any Accept is answered
+     * (OpenAI's clients send Accept: application/json for streams too); the Content-Type is set per answer.
+     */
     @POST
     @Path("/chat/completions")
+    @Produces(MediaType.WILDCARD)
     @Blocking
     public RestMulti<String> chat(String body) {
         ChatRequest chat = mapper.map(body);

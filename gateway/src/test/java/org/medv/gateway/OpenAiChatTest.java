@@ -30,8 +30,10 @@ class OpenAiChatTest extends GatewayTestBase {
                 + (extra.isEmpty() ? "" : "," + extra) + "}";
     }
 
+    /** As OpenAI's clients send it: Accept: application/json, streamed or not. */
     static Response post(String body) {
-        return RestAssured.given().contentType("application/json").body(body).post("/v1/chat/completions");
+        return RestAssured.given().contentType("application/json").accept("application/json").body(body)
+                .post("/v1/chat/completions");
     }
 
     static String modelId() {
