@@ -44,12 +44,13 @@ public class OpenAiResource {
     }
 
     /**
-     * Any request body type is read as JSON (curl's -d sends form-encoded by default), and any Accept is answered
-     * (OpenAI's clients send Accept: application/json for streams too); the Content-Type is set per answer.
+     * Any request body type is read as JSON (curl's -d sends form-encoded by default). OpenAI's clients send
+     * Accept: application/json for streams too, so this produces {@code application/*} (one type, as a Multi
+     * needs; a wildcard would be framed as SSE by the server) and sets the Content-Type per answer.
      */
     @POST
     @Path("/chat/completions")
-    @Produces(MediaType.WILDCARD)
+    @Produces("application/*")
     @Blocking
     public RestMulti<String> chat(String body) {
         ChatRequest chat = mapper.map(body);
