@@ -3,12 +3,11 @@ package org.medv.gateway;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestMulti;
@@ -44,11 +43,16 @@ public class OpenAiResource {
         this.models = models;
     }
 
-    /** Any request body type is read as JSON (curl's -d sends form-encoded by default). */
+    /**
+     * Any request body type is read as JSON (curl's -d sends form-encoded by default). OpenAI's clients send
+     * Accept: application/json for streams too, so this produces {@code application/*} (one type, as a Multi
+     * needs; a wildcard would be framed as SSE by the server) and sets the Content-Type per answer.
+     */
     @POST
     @Path("/chat/completions")
+    @Produces("application/*")
     @Blocking
-    public RestMulti<String> chat(String body, @Context HttpServerRequest http) {
+    public RestMulti<String> chat(String body) {
         ChatRequest chat = mapper.map(body);
         UnaryOperator<String> params = chat::param;
         AskPlan plan;
@@ -62,20 +66,14 @@ public class OpenAiResource {
             throw OpenAiErrors.translate(e, params);
         }
         var ids = new ChatCompletions.Ids("chatcmpl-" + plan.requestId(), plan.receivedUnixMs() / 1000, served.id());
-        // the response's close handler cancels the subscription; a client gone before it was subscribed is seen here
-        Multi<AnswerEvent> events = Multi.createFrom().publisher(new MailboxPublisher(box)).onSubscription()
-                .invoke(() -> {
-                    if (http.response().closed()) {
-                        box.clientGone();
-                    }
-                });
+        Multi<AnswerEvent> events = Multi.createFrom().publisher(new MailboxPublisher(box));
         if (chat.stream()) {
             ChunkStream chunks = new ChunkStream(ids, chat.includeUsage(), promptTokens, params);
             return RestMulti.fromMultiData(events.onItem().transformToIterable(chunks::frames))
                     .header("Content-Type", MediaType.SERVER_SENT_EVENTS).header("Cache-Control", "no-cache")
                     .build();
         }
-        // the final event only; the connection closing first cancels the generation
+        // the final event only (a client that leaves before it does not cancel the generation yet: README)
         Uni<Answer> answer = events.toUni().map(last -> answer(ids, last, promptTokens, params));
         return RestMulti.fromUniResponse(answer, a -> Multi.createFrom().item(a.body()), a -> JSON, Answer::status);
     }
