@@ -1,6 +1,7 @@
 package org.medv.serving;
 
 import org.medv.model.InvalidRequestException;
+import org.medv.model.sampler.CacheMode;
 import org.medv.model.sampler.GenerationOptions;
 import org.medv.model.sampler.Remasking;
 import org.medv.model.text.TextTokenizer;
@@ -53,6 +54,14 @@ public final class ProtoOptions {
             default -> throw new InvalidRequestException("remasking", "remasking must be low_confidence or random, got "
                     + p.getRemaskingValue());
         };
+        CacheMode cache = switch (p.getCache()) {
+            case CACHE_MODE_UNSPECIFIED -> defaults.cache();
+            case CACHE_MODE_NONE -> CacheMode.NONE;
+            case CACHE_MODE_PREFIX -> CacheMode.PREFIX;
+            case CACHE_MODE_DUAL -> CacheMode.DUAL;
+            default -> throw new InvalidRequestException("cache", "cache must be none, prefix or dual, got "
+                    + p.getCacheValue());
+        };
         return new GenerationOptions(
                 p.hasGenLength() ? p.getGenLength() : defaults.genLength(),
                 p.hasBlockLength() ? p.getBlockLength() : defaults.blockLength(),
@@ -62,7 +71,10 @@ public final class ProtoOptions {
                 p.hasCfgScale() ? p.getCfgScale() : defaults.cfgScale(),
                 remasking,
                 p.hasForbidIds() ? p.getForbidIds().getIdsList() : defaults.forbiddenIds(),
-                stops != null ? stops : defaults.stopSequences());
+                stops != null ? stops : defaults.stopSequences(),
+                cache,
+                p.hasThreshold() ? p.getThreshold() : defaults.threshold(),
+                p.hasRefreshEvery() ? p.getRefreshEvery() : defaults.refreshEvery());
     }
 
     /**
@@ -83,6 +95,13 @@ public final class ProtoOptions {
                     case LOW_CONFIDENCE -> org.medv.proto.v1.Remasking.REMASKING_LOW_CONFIDENCE;
                     case RANDOM -> org.medv.proto.v1.Remasking.REMASKING_RANDOM;
                 })
+                .setCache(switch (resolved.cache()) {
+                    case NONE -> org.medv.proto.v1.CacheMode.CACHE_MODE_NONE;
+                    case PREFIX -> org.medv.proto.v1.CacheMode.CACHE_MODE_PREFIX;
+                    case DUAL -> org.medv.proto.v1.CacheMode.CACHE_MODE_DUAL;
+                })
+                .setThreshold(resolved.threshold())
+                .setRefreshEvery(resolved.refreshEvery())
                 .build();
     }
 }

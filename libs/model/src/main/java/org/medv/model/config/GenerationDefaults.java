@@ -4,6 +4,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import org.medv.model.InvalidRequestException;
 import org.medv.model.ModelLoadException;
+import org.medv.model.sampler.CacheMode;
 import org.medv.model.sampler.GenerationOptions;
 import org.medv.model.sampler.Remasking;
 
@@ -24,7 +25,8 @@ import java.util.Set;
  */
 public final class GenerationDefaults {
     public static final String FILE = "generation_config.json";
-    static final String KEYS_TEXT = "gen_length, block_length, steps, temperature, cfg_scale, remasking";
+    static final String KEYS_TEXT = "gen_length, block_length, steps, temperature, cfg_scale, remasking, cache, "
+            + "threshold, refresh_every";
     /** The keys read, in the order they are documented. */
     public static final Set<String> KEYS = Set.of(KEYS_TEXT.split(", "));
 
@@ -47,7 +49,10 @@ public final class GenerationDefaults {
                     base.seed(),
                     j.doubleValue("cfg_scale", base.cfgScale()),
                     j.has("remasking") ? Remasking.parse(j.string("remasking", null)) : base.remasking(),
-                    null, null);
+                    null, null,
+                    j.has("cache") ? CacheMode.parse(j.string("cache", null)) : base.cache(),
+                    j.doubleValue("threshold", base.threshold()),
+                    j.intValue("refresh_every", base.refreshEvery()));
         } catch (InvalidRequestException | NumberFormatException | IllegalStateException
                  | UnsupportedOperationException e) {
             throw new ModelLoadException("invalid sampler defaults in " + j.file() + ": " + e.getMessage(), e);

@@ -5,9 +5,16 @@ import org.medv.model.InvalidRequestException;
 import java.util.List;
 
 /**
- * The reference sampler's options ({@code generate_with_embeds}). {@code forbiddenIds} and {@code stopSequences}
- * are null for "the model's defaults" (EOS, BOS and the two header tokens; {@code <|eot_id|>}) and empty for none.
- * Invalid combinations are rejected here, naming the values.
+ * The reference sampler's options ({@code generate_with_embeds}), plus the faster decoding modes. {@code forbiddenIds}
+ * and {@code stopSequences} are null for "the model's defaults" (EOS, BOS and the two header tokens;
+ * {@code <|eot_id|>}) and empty for none. Invalid combinations are rejected here, naming the values.
+ *
+ * @param cache        which keys and values are reused between steps ({@link CacheMode#NONE}: exact mode)
+ * @param threshold    0 for LLaDA's fixed transfer schedule; otherwise each step commits every masked position of the
+ *                     current block whose confidence is at least this, and at least the most confident one
+ *                     (Fast-dLLM's parallel decoding): a block then takes as many steps as it needs, at most its
+ *                     length
+ * @param refreshEvery with a cache, also recompute it every this many steps inside a block (0: only at block starts)
  */
 public record GenerationOptions(
         int genLength,
@@ -18,7 +25,18 @@ public record GenerationOptions(
         double cfgScale,
         Remasking remasking,
         List<Integer> forbiddenIds,
-        List<List<Integer>> stopSequences) {
+        List<List<Integer>> stopSequences,
+        CacheMode cache,
+        double threshold,
+        int refreshEvery) {
+
+    /** Exact mode: no cache, the fixed transfer schedule. */
+    public GenerationOptions(int genLength, int blockLength, int steps, double temperature, long seed,
+                             double cfgScale, Remasking remasking, List<Integer> forbiddenIds,
+                             List<List<Integer>> stopSequences) {
+        this(genLength, blockLength, steps, temperature, seed, cfgScale, remasking, forbiddenIds, stopSequences,
+                CacheMode.NONE, 0.0, 0);
+    }
 
     /** The LLaDA-MedV demo's settings: 128 / 128 / 128, greedy, low-confidence remasking, model defaults. */
     public static GenerationOptions defaults() {
@@ -53,6 +71,21 @@ public record GenerationOptions(
         }
         if (remasking == null) {
             throw new InvalidRequestException("remasking", "remasking must be low_confidence or random");
+        }
+        if (cache == null) {
+            throw new InvalidRequestException("cache", "cache must be none, prefix or dual");
+        }
+        if (!(threshold >= 0 && threshold <= 1)) {
+            throw new InvalidRequestException("threshold", "threshold must be 0 (off) or a confidence in (0, 1], got "
+                    + threshold);
+        }
+        if (threshold > 0 && remasking == Remasking.RANDOM) {
+            throw new InvalidRequestException("threshold", "threshold=" + threshold + " ranks positions by the model's"
+                    + " confidence: it needs remasking=low_confidence, not random");
+        }
+        if (refreshEvery < 0) {
+            throw new InvalidRequestException("refresh_every", "refresh_every must be >= 0 (0: refresh the cache only"
+                    + " at block starts), got " + refreshEvery);
         }
         forbiddenIds = forbiddenIds == null ? null : List.copyOf(forbiddenIds);
         if (stopSequences != null) {
@@ -108,13 +141,40 @@ public record GenerationOptions(
         }
     }
 
+    /** True for LLaDA's computation: no cache and the fixed transfer schedule (the golden sets' mode). */
+    public boolean exact() {
+        return cache == CacheMode.NONE && threshold == 0;
+    }
+
+    /** How the answer was decoded, for answer records and reports: {@code exact}, {@code dual}, {@code
+     *  prefix+t0.9}, {@code none+t0.9}, {@code dual/r8}. */
+    public String modeName() {
+        if (exact()) {
+            return "exact";
+        }
+        String s = cache.wireName();
+        if (threshold > 0) {
+            s += "+t" + new java.math.BigDecimal(Double.toString(threshold)).stripTrailingZeros().toPlainString();
+        }
+        if (refreshEvery > 0 && cache != CacheMode.NONE) {
+            s += "/r" + refreshEvery;
+        }
+        return s;
+    }
+
     public GenerationOptions withForbidden(List<Integer> ids) {
         return new GenerationOptions(genLength, blockLength, steps, temperature, seed, cfgScale, remasking, ids,
-                stopSequences);
+                stopSequences, cache, threshold, refreshEvery);
     }
 
     public GenerationOptions withStops(List<List<Integer>> stops) {
         return new GenerationOptions(genLength, blockLength, steps, temperature, seed, cfgScale, remasking,
-                forbiddenIds, stops);
+                forbiddenIds, stops, cache, threshold, refreshEvery);
+    }
+
+    /** These options with another decoding mode. */
+    public GenerationOptions withDecoding(CacheMode cacheMode, double confidenceThreshold, int refresh) {
+        return new GenerationOptions(genLength, blockLength, steps, temperature, seed, cfgScale, remasking,
+                forbiddenIds, stopSequences, cacheMode, confidenceThreshold, refresh);
     }
 }
