@@ -26,7 +26,20 @@ final class RotaryEmbedding implements AutoCloseable {
 
     /** cos and sin tables [seq, dim] for positions 0..seq-1. */
     NDArray[] cosSin(NDManager m, long seq, DataType type) {
-        NDArray t = m.arange(0, (int) seq).toType(DataType.FLOAT32, false);
+        return cosSin(m, m.arange(0, (int) seq).toType(DataType.FLOAT32, false), type);
+    }
+
+    /** cos and sin tables [n, dim] for the given absolute positions. */
+    NDArray[] cosSinAt(NDManager m, long[] positions, DataType type) {
+        float[] t = new float[positions.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = positions[i];
+        }
+        return cosSin(m, m.create(t), type);
+    }
+
+    private NDArray[] cosSin(NDManager m, NDArray t, DataType type) {
+        long seq = t.getShape().get(0);
         NDArray freqs = t.reshape(seq, 1).mul(invFreq.reshape(1, dim / 2));
         NDArray emb = NDArrays.concat(new ai.djl.ndarray.NDList(freqs, freqs), -1);
         NDArray cos = emb.cos().toType(type, false);

@@ -45,57 +45,57 @@ class SamplerFunctionsTest {
 
     @Test
     void topKTakesTheMostConfidentInDescendingOrder() {
-        assertArrayEquals(new int[] {1, 3}, DiffusionSampler.commitTopK(new double[] {0.1, 0.9, 0.2, 0.5}, 2));
-        assertArrayEquals(new int[] {1, 3, 2, 0}, DiffusionSampler.commitTopK(new double[] {0.1, 0.9, 0.2, 0.5}, 9));
-        assertArrayEquals(new int[] {}, DiffusionSampler.commitTopK(new double[] {0.1, 0.9}, 0));
+        assertArrayEquals(new int[] {1, 3}, DecodingPolicy.topK(new double[] {0.1, 0.9, 0.2, 0.5}, 2));
+        assertArrayEquals(new int[] {1, 3, 2, 0}, DecodingPolicy.topK(new double[] {0.1, 0.9, 0.2, 0.5}, 9));
+        assertArrayEquals(new int[] {}, DecodingPolicy.topK(new double[] {0.1, 0.9}, 0));
     }
 
     @Test
     void topKBreaksTiesTowardsTheEarlierPosition() {
-        assertArrayEquals(new int[] {0, 1, 3}, DiffusionSampler.commitTopK(new double[] {0.5, 0.5, 0.25, 0.5}, 3));
+        assertArrayEquals(new int[] {0, 1, 3}, DecodingPolicy.topK(new double[] {0.5, 0.5, 0.25, 0.5}, 3));
     }
 
     @Test
     void topKNeverPicksNonFiniteConfidences() {
         double[] c = {Double.NaN, 0.2, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 0.1};
-        assertArrayEquals(new int[] {1, 4}, DiffusionSampler.commitTopK(c, 5));
-        assertArrayEquals(new int[] {}, DiffusionSampler.commitTopK(new double[] {Double.NaN}, 1));
+        assertArrayEquals(new int[] {1, 4}, DecodingPolicy.topK(c, 5));
+        assertArrayEquals(new int[] {}, DecodingPolicy.topK(new double[] {Double.NaN}, 1));
     }
 
     @Test
     void stopIsTheFirstOccurrence() {
         int[] gen = {1, 6, 2, 6};
-        assertEquals(1, DiffusionSampler.findStop(gen, List.of(List.of(6)), -1));
-        assertEquals(-1, DiffusionSampler.findStop(gen, List.of(List.of(5)), -1));
+        assertEquals(1, IterationManager.findStop(gen, List.of(List.of(6)), -1));
+        assertEquals(-1, IterationManager.findStop(gen, List.of(List.of(5)), -1));
     }
 
     @Test
     void stopPositionOnlyMovesEarlier() {
         int[] gen = {1, 2, 3, 6, M};
-        assertEquals(3, DiffusionSampler.findStop(gen, List.of(List.of(6)), 4));
-        assertEquals(1, DiffusionSampler.findStop(gen, List.of(List.of(6)), 1));
+        assertEquals(3, IterationManager.findStop(gen, List.of(List.of(6)), 4));
+        assertEquals(1, IterationManager.findStop(gen, List.of(List.of(6)), 1));
     }
 
     @Test
     void multiTokenStopNeedsEveryToken() {
-        assertEquals(2, DiffusionSampler.findStop(new int[] {3, 1, 3, 4}, List.of(List.of(3, 4)), -1));
-        assertEquals(-1, DiffusionSampler.findStop(new int[] {3, M, 4, 3}, List.of(List.of(3, 4)), -1));
-        assertEquals(-1, DiffusionSampler.findStop(new int[] {3}, List.of(List.of(3, 4)), -1), "longer than gen");
+        assertEquals(2, IterationManager.findStop(new int[] {3, 1, 3, 4}, List.of(List.of(3, 4)), -1));
+        assertEquals(-1, IterationManager.findStop(new int[] {3, M, 4, 3}, List.of(List.of(3, 4)), -1));
+        assertEquals(-1, IterationManager.findStop(new int[] {3}, List.of(List.of(3, 4)), -1), "longer than gen");
     }
 
     @Test
     void laterStopSequencesAreOnlyScannedWhileNothingIsFound() {
         int[] gen = {1, 4, 2, 3, 1, 5};
         // nothing found yet: the first sequence that occurs wins, even if a later one occurs earlier (upstream quirk)
-        assertEquals(5, DiffusionSampler.findStop(gen, List.of(List.of(5), List.of(4)), -1));
-        assertEquals(1, DiffusionSampler.findStop(gen, List.of(List.of(4), List.of(5)), -1));
+        assertEquals(5, IterationManager.findStop(gen, List.of(List.of(5), List.of(4)), -1));
+        assertEquals(1, IterationManager.findStop(gen, List.of(List.of(4), List.of(5)), -1));
         // first sequence absent: the scan goes on to the second
-        assertEquals(1, DiffusionSampler.findStop(gen, List.of(List.of(0), List.of(4)), -1));
+        assertEquals(1, IterationManager.findStop(gen, List.of(List.of(0), List.of(4)), -1));
         // once found, the scan ends after the first sequence, absent or not
-        assertEquals(3, DiffusionSampler.findStop(gen, List.of(List.of(0), List.of(4)), 3));
-        assertEquals(5, DiffusionSampler.findStop(gen, List.of(List.of(5), List.of(4)), 5));
+        assertEquals(3, IterationManager.findStop(gen, List.of(List.of(0), List.of(4)), 3));
+        assertEquals(5, IterationManager.findStop(gen, List.of(List.of(5), List.of(4)), 5));
         // ...but the first sequence itself still moves it earlier
-        assertEquals(1, DiffusionSampler.findStop(gen, List.of(List.of(4), List.of(2)), 3));
+        assertEquals(1, IterationManager.findStop(gen, List.of(List.of(4), List.of(2)), 3));
     }
 
     @Test
