@@ -12,8 +12,13 @@ import java.time.Duration;
  */
 @ConfigMapping(prefix = "medv.denoiser")
 public interface DenoiserConfig {
-    @WithDefault("16")
+    /** Requests that may wait for a place in the running batch; beyond this (plus the batch) Start is refused. */
+    @WithDefault("64")
     int queueCapacity();
+
+    /** Requests decoded together, sharing each forward (1: one at a time). */
+    @WithDefault("8")
+    int maxBatch();
 
     @WithDefault("1")
     int stepStride();
@@ -23,7 +28,7 @@ public interface DenoiserConfig {
     Duration finalFlushTimeout();
 
     default EngineSettings settings(ModelConfig model) {
-        return new EngineSettings(model.dir(), model.device(), model.dtype(), queueCapacity(), stepStride(),
+        return new EngineSettings(model.dir(), model.device(), model.dtype(), queueCapacity(), maxBatch(), stepStride(),
                 finalFlushTimeout());
     }
 }

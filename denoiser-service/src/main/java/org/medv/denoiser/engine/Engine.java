@@ -1,6 +1,10 @@
 package org.medv.denoiser.engine;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import org.medv.model.MedvModel;
+import org.medv.model.sampler.BatchDecoder;
+import org.medv.model.sampler.Decoding;
 import org.medv.model.sampler.GenerationResult;
 import org.medv.proto.v1.FinishReason;
 import org.medv.proto.v1.StartRequest;
@@ -10,8 +14,10 @@ import org.medv.serving.EmbeddingCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -25,11 +31,14 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * The engine loop (vLLM's engine core in miniature): one daemon thread loads the model and then owns it, taking
- * admitted requests from a bounded queue and running them one at a time. Callers on gRPC threads only
- * {@link #submit} (validate + enqueue, or refuse at once) and {@link #cancel} (set a flag the sampler polls before
- * every forward). Every request ends with exactly one final step event and one answer record, whichever way it
- * ends; requests cancelled while still queued are finished by a small helper thread so their slot frees at once.
+ * The engine loop (vLLM's engine core in miniature): one daemon thread loads the model and then owns it. Between
+ * steps it moves admitted requests from a bounded queue into the running batch (at most {@code maxBatch}), runs one
+ * step of every running request in a single packed forward ({@link BatchDecoder}: each keeps its own length, block,
+ * schedule, stop and decoding mode), and lets finished requests leave. Callers on gRPC threads only
+ * {@link #submit} (validate + enqueue, or refuse at once) and {@link #cancel} (set a flag checked before every
+ * step). Every request ends with exactly one final step event and one answer record, whichever way it ends; final
+ * records are published by a helper thread (in order), so a slow broker acknowledgement never holds the batch, and
+ * requests cancelled while still queued are finished there too so their slot frees at once.
  */
 public final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -42,6 +51,8 @@ public final class Engine implements AutoCloseable {
     private final EngineObserver observer;
     private final BlockingQueue<Job> queue;
     private final Map<String, Job> active = new ConcurrentHashMap<>();
+    /** The running batch: touched by the engine thread only. */
+    private final List<Running> running = new ArrayList<>();
     private final Map<String, Boolean> recent = Collections.synchronizedMap(new LinkedHashMap<>() {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -105,7 +116,8 @@ public final class Engine implements AutoCloseable {
         if (!queue.offer(job)) {
             active.remove(job.id(), job);
             throw new CapacityExceededException("the denoiser queue is full (" + settings.queueCapacity()
-                    + " requests waiting); retry later");
+                    + " requests waiting, medv.denoiser.queue-capacity, besides " + settings.maxBatch()
+                    + " running, medv.denoiser.max-batch); retry later");
         }
         return Math.max(0, queue.size() - 1);
     }
@@ -141,14 +153,21 @@ public final class Engine implements AutoCloseable {
             LOG.error("model failed to load from {}", settings.modelDir(), e);
             return;
         }
-        Job job = null;
+        BatchDecoder batch = new BatchDecoder(model.llm());
         try {
             while (!closing) {
-                job = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (job != null) {
-                    runGuarded(job);
+                if (running.isEmpty()) {
+                    Job job = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (job != null) {
+                        join(job);
+                    }
                 }
-                job = null;
+                for (Job job; running.size() < settings.maxBatch() && (job = queue.poll()) != null; ) {
+                    join(job);
+                }
+                if (!running.isEmpty()) {
+                    stepAll(batch);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -156,8 +175,114 @@ public final class Engine implements AutoCloseable {
             // the engine cannot go on (out of memory, a broken native library): say so, and end every request
             unavailable = "the engine stopped: " + e;
             LOG.error("engine stopped", e);
-            failAll(job, "the engine stopped: " + e.getClass().getSimpleName());
+            failRunning("the engine stopped: " + e.getClass().getSimpleName());
+            failAll(null, "the engine stopped: " + e.getClass().getSimpleName());
             throw e;
+        }
+        // closing: the running requests end within a step, as FAILED (UNAVAILABLE)
+        failRunning("the denoiser shut down during the request");
+    }
+
+    /** One request in the running batch. */
+    private record Running(Job job, StepPublisher steps, NDManager manager, Decoding decoding, long startedNanos) {
+    }
+
+    /** Moves a request from the queue into the batch: its prompt embeddings spliced, its decoding set up. */
+    private void join(Job job) {
+        long started = System.nanoTime();
+        StepPublisher steps = new StepPublisher(job, sink, observer, settings.stepStride(), model.tokens().mask(),
+                () -> closing);
+        if (job.cancelRequested()) {
+            finishLater(job, Outcome.unrun(FinishReason.FINISH_REASON_CANCELLED), started, 0);
+            return;
+        }
+        if (job.deadlinePassed(System.currentTimeMillis())) {
+            finishLater(job, Outcome.unrun(FinishReason.FINISH_REASON_DEADLINE), started, 0);
+            return;
+        }
+        NDManager m = model.manager().newSubManager();
+        try {
+            int[] promptIds = job.request().getPromptIdsList().stream().mapToInt(Integer::intValue).toArray();
+            var images = job.request().getImagesList().stream().map(EmbeddingCodec::decode).toList();
+            NDArray prompt = model.promptEmbeddingsFromRows(m, promptIds, images);
+            Decoding d = new Decoding(model.llm(), model.tokens(), prompt, job.options(), steps);
+            running.add(new Running(job, steps, m, d, started));
+        } catch (RuntimeException e) {
+            m.close();
+            // messages may quote request values: log the request id and the failure class only
+            LOG.error("request {} failed in the engine: {}", job.id(), e.getClass().getName());
+            LOG.debug("request {} failure", job.id(), e);
+            finishLater(job, Outcome.failed(DenoiserErrors.errorInfo(e), new int[0], 0), started, 0);
+        }
+    }
+
+    /** One step of every running request in one forward; finished requests leave the batch. */
+    private void stepAll(BatchDecoder batch) {
+        List<Decoding> decodings = running.stream().map(Running::decoding).toList();
+        try {
+            int stepped = batch.step(model.manager(), decodings);
+            observer.batch(stepped);
+        } catch (RuntimeException e) {
+            // a forward's failure cannot be pinned on one request of the batch: each of them fails
+            LOG.error("a batched step of {} request(s) failed in the engine: {}", running.size(),
+                    e.getClass().getName());
+            LOG.debug("batched step failure", e);
+            for (Running r : List.copyOf(running)) {
+                running.remove(r);
+                close(r);
+                finishLater(r.job(), Outcome.failed(DenoiserErrors.errorInfo(e), r.steps().lastIds(),
+                        r.steps().steps()), r.startedNanos(), r.steps().firstStepNanos());
+            }
+            return;
+        }
+        for (Running r : List.copyOf(running)) {
+            if (r.decoding().finished()) {
+                leave(r);
+            }
+        }
+    }
+
+    /** A request leaves the batch: its outcome from the decoding's result, its final records published. */
+    private void leave(Running r) {
+        running.remove(r);
+        GenerationResult res = r.decoding().result();
+        close(r);
+        Job job = r.job();
+        FinishReason reason = switch (res.finishReason()) {
+            case LENGTH -> FinishReason.FINISH_REASON_LENGTH;
+            case STOP -> FinishReason.FINISH_REASON_STOP;
+            case CANCELLED -> job.cancelRequested() ? FinishReason.FINISH_REASON_CANCELLED
+                    : closing ? FinishReason.FINISH_REASON_FAILED : FinishReason.FINISH_REASON_DEADLINE;
+        };
+        Outcome o = reason == FinishReason.FINISH_REASON_FAILED
+                ? Outcome.failed(DenoiserErrors.errorInfo(new EngineUnavailableException(
+                        "the denoiser shut down during the request")), res.finalIds(), res.stepsRun())
+                : new Outcome(reason, res.outputIds(), res.finalIds(), res.stepsRun(), res.stopPosition(), null);
+        finishLater(job, o, r.startedNanos(), r.steps().firstStepNanos());
+    }
+
+    private static void close(Running r) {
+        r.decoding().close();
+        r.manager().close();
+    }
+
+    /** Ends every running request as FAILED (UNAVAILABLE). */
+    private void failRunning(String message) {
+        for (Running r : List.copyOf(running)) {
+            running.remove(r);
+            close(r);
+            finishLater(r.job(), Outcome.failed(DenoiserErrors.errorInfo(new EngineUnavailableException(message)),
+                    r.steps().lastIds(), r.steps().steps()), r.startedNanos(), r.steps().firstStepNanos());
+        }
+    }
+
+    /** Publishes a request's final records on the finisher thread (in order), or here once it has shut down. */
+    private void finishLater(Job job, Outcome o, long startedNanos, long firstStepNanos) {
+        long end = System.nanoTime();
+        try {
+            finisher.execute(() -> finish(job, o, startedNanos, firstStepNanos, end));
+        } catch (RejectedExecutionException e) {
+            finish(job, o, startedNanos, firstStepNanos, end);
         }
     }
 
@@ -171,57 +296,6 @@ public final class Engine implements AutoCloseable {
         }
         for (Job queued; (queued = queue.poll()) != null; ) {
             finish(queued, failed, now, 0, now);
-        }
-    }
-
-    /** A bug outside the sampler must not end the engine: the request fails, the loop goes on. */
-    private void runGuarded(Job job) {
-        try {
-            run(job);
-        } catch (RuntimeException e) {
-            LOG.error("request {}: engine error {}", job.id(), e.getClass().getName());
-            LOG.debug("request {} engine error", job.id(), e);
-            long now = System.nanoTime();
-            finish(job, Outcome.failed(DenoiserErrors.errorInfo(e), new int[0], 0), now, 0, now);
-        }
-    }
-
-    private void run(Job job) {
-        long started = System.nanoTime();
-        StepPublisher steps = new StepPublisher(job, sink, observer, settings.stepStride(), model.tokens().mask(),
-                () -> closing);
-        Outcome outcome;
-        if (job.cancelRequested()) {
-            outcome = Outcome.unrun(FinishReason.FINISH_REASON_CANCELLED);
-        } else if (job.deadlinePassed(System.currentTimeMillis())) {
-            outcome = Outcome.unrun(FinishReason.FINISH_REASON_DEADLINE);
-        } else {
-            outcome = generate(job, steps);
-        }
-        finish(job, outcome, started, steps.firstStepNanos(), System.nanoTime());
-    }
-
-    private Outcome generate(Job job, StepPublisher steps) {
-        try {
-            int[] promptIds = job.request().getPromptIdsList().stream().mapToInt(Integer::intValue).toArray();
-            var images = job.request().getImagesList().stream().map(EmbeddingCodec::decode).toList();
-            GenerationResult r = model.generateFromRows(promptIds, images, job.options(), steps);
-            FinishReason reason = switch (r.finishReason()) {
-                case LENGTH -> FinishReason.FINISH_REASON_LENGTH;
-                case STOP -> FinishReason.FINISH_REASON_STOP;
-                case CANCELLED -> job.cancelRequested() ? FinishReason.FINISH_REASON_CANCELLED
-                        : closing ? FinishReason.FINISH_REASON_FAILED : FinishReason.FINISH_REASON_DEADLINE;
-            };
-            if (reason == FinishReason.FINISH_REASON_FAILED) {
-                return Outcome.failed(DenoiserErrors.errorInfo(new EngineUnavailableException(
-                        "the denoiser shut down during the request")), r.finalIds(), r.stepsRun());
-            }
-            return new Outcome(reason, r.outputIds(), r.finalIds(), r.stepsRun(), r.stopPosition(), null);
-        } catch (RuntimeException e) {
-            // messages may quote request values: log the request id and the failure class only
-            LOG.error("request {} failed in the engine: {}", job.id(), e.getClass().getName());
-            LOG.debug("request {} failure", job.id(), e);
-            return Outcome.failed(DenoiserErrors.errorInfo(e), steps.lastIds(), steps.steps());
         }
     }
 

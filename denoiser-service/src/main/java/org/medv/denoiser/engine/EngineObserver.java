@@ -7,8 +7,12 @@ public interface EngineObserver {
     EngineObserver NONE = new EngineObserver() {
     };
 
-    /** One denoising forward ran. */
+    /** One request's denoising step ran. */
     default void step() {
+    }
+
+    /** One forward ran, stepping {@code requests} requests together. */
+    default void batch(int requests) {
     }
 
     /** The first step of a request, {@code nanos} after the denoiser received it. */

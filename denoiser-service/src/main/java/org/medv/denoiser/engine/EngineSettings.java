@@ -7,16 +7,20 @@ import java.util.Objects;
 /**
  * What the engine needs to know, as plain values (the Quarkus adapter fills it from {@code @ConfigMapping}).
  *
- * @param queueCapacity     requests that may wait for the engine (the running one not counted)
+ * @param queueCapacity     requests that may wait for the engine (the running ones not counted)
+ * @param maxBatch          requests decoded together, sharing each forward
  * @param stepStride        publish every Nth step event (the final event always)
  * @param finalFlushTimeout how long the engine waits for the broker to acknowledge a request's final records
  */
-public record EngineSettings(Path modelDir, String device, String dtype, int queueCapacity, int stepStride,
-                             Duration finalFlushTimeout) {
+public record EngineSettings(Path modelDir, String device, String dtype, int queueCapacity, int maxBatch,
+                             int stepStride, Duration finalFlushTimeout) {
     public EngineSettings {
         Objects.requireNonNull(modelDir, "medv.model.dir");
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("medv.denoiser.queue-capacity must be >= 1, got " + queueCapacity);
+        }
+        if (maxBatch < 1) {
+            throw new IllegalArgumentException("medv.denoiser.max-batch must be >= 1, got " + maxBatch);
         }
         if (stepStride < 1) {
             throw new IllegalArgumentException("medv.denoiser.step-stride must be >= 1, got " + stepStride);

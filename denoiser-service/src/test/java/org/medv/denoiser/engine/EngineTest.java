@@ -8,6 +8,7 @@ import org.medv.model.InvalidRequestException;
 import org.medv.model.MedvModel;
 import org.medv.model.config.GenerationDefaults;
 import org.medv.proto.v1.AnswerRecord;
+import org.medv.proto.v1.CacheMode;
 import org.medv.proto.v1.DenoiseEvent;
 import org.medv.proto.v1.FinishReason;
 import org.medv.proto.v1.GenerationOptions;
@@ -154,11 +155,96 @@ class EngineTest {
         }
     }
 
+    @Test
+    void requestsJoiningARunningBatchAnswerAsTheyWouldAlone() throws Exception {
+        List<GenerationOptions.Builder> asks = List.of(
+                GenerationOptions.newBuilder().setNoStop(true).setGenLength(32).setBlockLength(32).setSteps(32),
+                GenerationOptions.newBuilder().setNoStop(true).setGenLength(16).setBlockLength(8).setSteps(16)
+                        .setCache(CacheMode.CACHE_MODE_DUAL),
+                GenerationOptions.newBuilder().setGenLength(8).setThreshold(0.5).setCache(CacheMode.CACHE_MODE_PREFIX),
+                GenerationOptions.newBuilder().setNoStop(true).setGenLength(24).setBlockLength(8).setSteps(12));
+        // alone: one request at a time
+        Map<Integer, List<List<Integer>>> alone = new java.util.HashMap<>();
+        RecordingSink one = new RecordingSink(false);
+        try (Engine engine = engine(one, 8, 1, EngineObserver.NONE)) {
+            engine.start();
+            awaitReady(engine);
+            for (int i = 0; i < asks.size(); i++) {
+                StartRequest r = request(asks.get(i));
+                engine.submit(r);
+                one.awaitFinal(r.getRequestId());
+                alone.put(i, trace(one, r.getRequestId()));
+            }
+        }
+        // batched: the first request's first step holds the engine until the other three wait in the queue, so all
+        // four share the next forward
+        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        RecordingSink gated = new RecordingSink(false) {
+            @Override
+            public CompletableFuture<Void> publishStep(String requestId, DenoiseEvent event) {
+                if (entered.getCount() > 0) {
+                    entered.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                return super.publishStep(requestId, event);
+            }
+        };
+        AtomicInteger widest = new AtomicInteger();
+        EngineObserver observer = new EngineObserver() {
+            @Override
+            public void batch(int requests) {
+                widest.accumulateAndGet(requests, Math::max);
+            }
+        };
+        try (Engine engine = engine(gated, 8, 4, observer)) {
+            engine.start();
+            awaitReady(engine);
+            List<StartRequest> sent = new ArrayList<>();
+            for (GenerationOptions.Builder ask : asks) {
+                sent.add(request(ask));
+            }
+            engine.submit(sent.get(0));
+            entered.await();
+            for (StartRequest r : sent.subList(1, sent.size())) {
+                engine.submit(r);
+            }
+            assertEquals(3, engine.queueDepth());
+            release.countDown();
+            gated.awaitFinals(sent.size());
+            assertEquals(4, widest.get(), "four requests in one forward");
+            for (int i = 0; i < sent.size(); i++) {
+                assertEquals(alone.get(i), trace(gated, sent.get(i).getRequestId()), "request " + i);
+            }
+            assertEquals("dual", gated.answerOf(sent.get(1).getRequestId()).getOptions().getCache().name()
+                    .replace("CACHE_MODE_", "").toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    /** Every step's ids and then the answer, as the sink saw them. */
+    private static List<List<Integer>> trace(RecordingSink sink, String requestId) throws InterruptedException {
+        List<List<Integer>> t = new ArrayList<>();
+        for (DenoiseEvent e : sink.stepsOf(requestId)) {
+            t.add(e.getIdsList());
+        }
+        t.add(sink.awaitFinal(requestId).getOutputIdsList());
+        return t;
+    }
+
     private static Engine engine(EventSink sink, int capacity) {
-        EngineSettings settings = new EngineSettings(dir, "cpu", "f32", capacity, 1, Duration.ofSeconds(5));
+        return engine(sink, capacity, 1, EngineObserver.NONE);
+    }
+
+    private static Engine engine(EventSink sink, int capacity, int maxBatch, EngineObserver observer) {
+        EngineSettings settings = new EngineSettings(dir, "cpu", "f32", capacity, maxBatch, 1,
+                Duration.ofSeconds(5));
         return new Engine(settings,
                 () -> MedvModel.load(MedvModel.LoadOptions.of(dir, null).withParts(MedvModel.Parts.LANGUAGE)),
-                sink, EngineObserver.NONE);
+                sink, observer);
     }
 
     private static StartRequest request(int genLength) {
@@ -184,7 +270,7 @@ class EngineTest {
     }
 
     /** Records finals and answers; with {@code refuse}, every future fails as a broker error would. */
-    private static final class RecordingSink implements EventSink {
+    private static class RecordingSink implements EventSink {
         final AtomicInteger steps = new AtomicInteger();
         final List<DenoiseEvent> stepEvents = Collections.synchronizedList(new ArrayList<>());
         final List<DenoiseEvent> finals = Collections.synchronizedList(new ArrayList<>());
