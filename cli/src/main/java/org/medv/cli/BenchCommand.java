@@ -57,6 +57,12 @@ final class BenchCommand {
         @Option(names = "--runs", description = "timed runs after one warm-up run (default ${DEFAULT-VALUE})")
         int runs = 1;
 
+        @Option(names = "--modes", split = ",", paramLabel = "MODE",
+                description = {"decoding modes to time one after the other in this process, compared with the first"
+                        + " (speed-up, same answer): exact, none|prefix|dual, with +t<threshold> and /r<refresh>,"
+                        + " e.g. exact,prefix,dual,dual+t0.9. Default: the sampler flags' one mode."})
+        List<String> modes;
+
 
 
         @Mixin
@@ -141,24 +147,56 @@ final class BenchCommand {
                 result.addProperty("gen_length", options.genLength());
                 result.addProperty("block_length", options.blockLength());
                 result.addProperty("steps", options.steps());
-                JsonArray timed = new JsonArray();
-                m.generate(prompt, images, options, new WarmUp(2)); // warm-up: the first steps only
-                for (int r = 0; r < runs; r++) {
-                    long t = System.nanoTime();
-                    GenerationResult res = m.generate(prompt, images, options, e -> { });
-                    double ms = (System.nanoTime() - t) / 1e6;
-                    int tokens = res.outputIds().length;
-                    out.printf("run %d: %d steps in %.0f ms = %.1f ms/step, %.2f tokens/s (%d tokens)%n", r + 1,
-                            res.stepsRun(), ms, ms / res.stepsRun(), tokens / (ms / 1000), tokens);
-                    JsonObject run = new JsonObject();
-                    run.addProperty("steps", res.stepsRun());
-                    run.addProperty("ms", ms);
-                    run.addProperty("ms_per_step", ms / res.stepsRun());
-                    run.addProperty("tokens", tokens);
-                    run.addProperty("tokens_per_s", tokens / (ms / 1000));
-                    timed.add(run);
+                List<String> names = modes == null ? List.of(options.modeName()) : modes;
+                JsonArray byMode = new JsonArray();
+                double firstMs = 0;
+                int[] firstIds = null;
+                for (String name : names) {
+                    GenerationOptions o = options.withModeName(name);
+                    JsonArray timed = new JsonArray();
+                    m.generate(prompt, images, o, new WarmUp(2)); // warm-up: the first steps only
+                    double best = Double.MAX_VALUE;
+                    int[] ids = null;
+                    for (int r = 0; r < runs; r++) {
+                        long t = System.nanoTime();
+                        GenerationResult res = m.generate(prompt, images, o, e -> { });
+                        double ms = (System.nanoTime() - t) / 1e6;
+                        int tokens = res.outputIds().length;
+                        ids = res.finalIds();
+                        best = Math.min(best, ms);
+                        out.printf("%s run %d: %d steps in %.0f ms = %.1f ms/step, %.2f tokens/s (%d tokens)%n",
+                                o.modeName(), r + 1, res.stepsRun(), ms, ms / res.stepsRun(), tokens / (ms / 1000),
+                                tokens);
+                        JsonObject run = new JsonObject();
+                        run.addProperty("steps", res.stepsRun());
+                        run.addProperty("ms", ms);
+                        run.addProperty("ms_per_step", ms / res.stepsRun());
+                        run.addProperty("tokens", tokens);
+                        run.addProperty("tokens_per_s", tokens / (ms / 1000));
+                        timed.add(run);
+                    }
+                    if (firstIds == null) {
+                        firstMs = best;
+                        firstIds = ids;
+                    }
+                    int same = 0;
+                    for (int i = 0; i < ids.length; i++) {
+                        same += ids[i] == firstIds[i] ? 1 : 0;
+                    }
+                    out.printf("%s: best %.0f ms, %.2fx the speed of %s, %d of %d answer positions the same%n",
+                            o.modeName(), best, firstMs / best, names.get(0), same, ids.length);
+                    JsonObject mode = new JsonObject();
+                    mode.addProperty("mode", o.modeName());
+                    mode.add("runs", timed);
+                    mode.addProperty("best_ms", best);
+                    mode.addProperty("speedup", firstMs / best);
+                    mode.addProperty("same_positions", same);
+                    byMode.add(mode);
+                    if (name.equals(names.get(0))) {
+                        result.add("runs", timed);
+                    }
                 }
-                result.add("runs", timed);
+                result.add("modes", byMode);
             }
             long rssMib = peakRssKb() / 1024;
             out.printf("peak RSS: %d MiB%n", rssMib);

@@ -162,6 +162,34 @@ public record GenerationOptions(
         return s;
     }
 
+    /**
+     * These options in the decoding mode {@code name} as {@link #modeName()} writes it: {@code exact}, or a cache
+     * mode ({@code none}, {@code prefix}, {@code dual}) optionally followed by {@code +t<threshold>} and
+     * {@code /r<refresh_every>}.
+     */
+    public GenerationOptions withModeName(String name) {
+        String n = name == null ? "" : name.trim();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([a-z]+)(?:\\+t([0-9.]+))?(?:/r([0-9]+))?")
+                .matcher(n);
+        if (n.equals("exact")) {
+            return withDecoding(CacheMode.NONE, 0, 0);
+        }
+        if (!m.matches()) {
+            throw new InvalidRequestException("mode", "a decoding mode is exact or none|prefix|dual, optionally with"
+                    + " +t<threshold> and /r<refresh_every> (dual+t0.9/r8), got \"" + name + "\"");
+        }
+        double t;
+        int r;
+        try {
+            t = m.group(2) == null ? 0 : Double.parseDouble(m.group(2));
+            r = m.group(3) == null ? 0 : Integer.parseInt(m.group(3));
+        } catch (NumberFormatException e) {
+            throw new InvalidRequestException("mode", "the threshold or refresh_every of mode \"" + name
+                    + "\" is not a number");
+        }
+        return withDecoding(CacheMode.parse(m.group(1)), t, r);
+    }
+
     public GenerationOptions withForbidden(List<Integer> ids) {
         return new GenerationOptions(genLength, blockLength, steps, temperature, seed, cfgScale, remasking, ids,
                 stopSequences, cache, threshold, refreshEvery);

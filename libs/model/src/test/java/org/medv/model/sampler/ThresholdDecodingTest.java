@@ -66,6 +66,24 @@ class ThresholdDecodingTest extends EngineTest {
     }
 
     @Test
+    void modeNamesParseBack() {
+        GenerationOptions base = ScriptedPredictor.plain(8, 8, 8);
+        for (String name : List.of("exact", "dual", "prefix", "none+t0.9", "dual+t0.75/r4", "prefix/r2")) {
+            assertEquals(name, base.withModeName(name).modeName());
+        }
+        GenerationOptions o = base.withModeName("dual+t0.75/r4");
+        assertEquals(CacheMode.DUAL, o.cache());
+        assertEquals(0.75, o.threshold());
+        assertEquals(4, o.refreshEvery());
+        for (String bad : List.of("fast", "dual+t", "dual+t1.5", "dual+tx", "DUAL", "dual/r99999999999")) {
+            org.medv.model.InvalidRequestException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.medv.model.InvalidRequestException.class, () -> base.withModeName(bad), bad);
+            org.junit.jupiter.api.Assertions.assertTrue(List.of("mode", "cache", "threshold").contains(e.field()),
+                    bad + ": " + e.field());
+        }
+    }
+
+    @Test
     void cacheModesNeedAPredictorWithACache() {
         ScriptedPredictor fake = new ScriptedPredictor((row, ids, pos) -> peak(1, 5f));
         GenerationOptions dual = ScriptedPredictor.plain(4, 4, 4).withDecoding(CacheMode.DUAL, 0, 0);
