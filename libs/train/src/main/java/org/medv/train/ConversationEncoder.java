@@ -112,13 +112,9 @@ public final class ConversationEncoder {
             throw new IllegalArgumentException("the conversation is " + in.length + " ids, more than pad_to=" + padTo);
         }
         if (padTo > 0) {
-            int n = in.length;
-            in = Arrays.copyOf(in, padTo);
-            lab = Arrays.copyOf(lab, padTo);
-            for (int i = n; i < padTo; i++) {
-                in[i] = special.eos();
-                lab[i] = special.eos();
-            }
+            int[][] padded = EosPadding.withEos(in, lab, padTo, special.eos());
+            in = padded[0];
+            lab = padded[1];
         }
         Path image = entry.image() == null ? null
                 : imageDir == null ? Path.of(entry.image()) : imageDir.resolve(entry.image());

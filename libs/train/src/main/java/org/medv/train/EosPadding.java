@@ -51,11 +51,19 @@ record EosPadding(int maxLength, int eos) {
             throw new TrainingDataException("example " + e.id() + " is " + e.inputIds().length
                     + " ids, more than pad_random_to=" + maxLength);
         }
-        int n = e.inputIds().length;
-        int[] ids = Arrays.copyOf(e.inputIds(), Math.max(n, length));
-        int[] labels = Arrays.copyOf(e.labels(), ids.length);
-        Arrays.fill(ids, n, ids.length, eos);
-        Arrays.fill(labels, n, labels.length, eos);
-        return new int[][] {ids, labels};
+        return withEos(e.inputIds(), e.labels(), length, eos);
+    }
+
+    /**
+     * {@code ids} and {@code labels} extended to {@code length} (never cut) with EOS, labelled EOS: the one place
+     * the SFT padding is written ({@code pad_to} and {@code pad_random_to} both use it).
+     */
+    static int[][] withEos(int[] ids, int[] labels, int length, int eos) {
+        int n = ids.length;
+        int[] paddedIds = Arrays.copyOf(ids, Math.max(n, length));
+        int[] paddedLabels = Arrays.copyOf(labels, paddedIds.length);
+        Arrays.fill(paddedIds, n, paddedIds.length, eos);
+        Arrays.fill(paddedLabels, n, paddedLabels.length, eos);
+        return new int[][] {paddedIds, paddedLabels};
     }
 }
