@@ -17,7 +17,7 @@ class BenchCliTest {
     void jsonHoldsTheSettingsAndEveryTimedRun() {
         GenerateGoldenCliTest.Result r = GenerateGoldenCliTest.medv("bench", "generate", "--random", SPEC,
                 "--prompt-length", "8", "--gen-length", "4", "--block-length", "4", "--steps", "4", "--runs", "2",
-                "--format", "json");
+                "--cache", "dual", "--threshold", "0.9", "--format", "json");
         assertEquals(0, r.code(), r.err());
         assertEquals(1, r.out().lines().count(), r.out());
         assertTrue(r.err().contains("run 2: 4 steps in "), "the text report goes to stderr: " + r.err());
@@ -33,6 +33,8 @@ class BenchCliTest {
         assertEquals(4, o.get("gen_length").getAsInt());
         assertEquals(4, o.get("block_length").getAsInt());
         assertEquals(4, o.get("steps").getAsInt());
+        assertEquals("dual+t0.9", o.get("mode").getAsString());
+        assertTrue(r.err().contains("steps=4 mode=dual+t0.9"), r.err());
         JsonArray runs = o.getAsJsonArray("runs");
         assertEquals(2, runs.size());
         for (var e : runs) {
