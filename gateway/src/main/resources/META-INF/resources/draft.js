@@ -1,6 +1,8 @@
 // The answer as it unmasks: one span per answer position (masked, committed earlier, or committed since the draft
 // shown before), the progress of the denoising steps and blocks, and the final event's timings.
 
+import { modeName } from './options.js';
+
 const shown = new WeakMap(); // container -> the tokens of the draft it shows
 
 /**
@@ -88,6 +90,9 @@ export function timingRows(e, firstDraftMs) {
     ['denoising', ms(t.generate_ms)],
     ['steps run', String(steps)],
   ];
+  if (e.options) {
+    rows.push(['decoding', modeName(e.options.cache, e.options.threshold, e.options.refresh_every)]);
+  }
   if (steps > 0) {
     rows.push(['per step', (Number(t.generate_ms || 0) / steps).toFixed(1) + ' ms']);
   }

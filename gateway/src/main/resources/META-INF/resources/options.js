@@ -10,6 +10,9 @@ export const FIELDS = {
   seed: 'seed',
   cfg_scale: 'cfg-scale',
   remasking: 'remasking',
+  cache: 'cache',
+  threshold: 'threshold',
+  refresh_every: 'refresh-every',
 };
 
 const $ = (id) => document.getElementById(id);
@@ -65,12 +68,28 @@ export function blocks(o, defaults) {
   return gen > 0 && block > 0 && gen % block === 0 ? gen / block : 1;
 }
 
-/** A one-line summary for the history: "64 tokens · 64 steps · greedy". */
+/**
+ * The decoding mode as answer records and reports name it (GenerationOptions.modeName): "exact", "dual",
+ * "prefix+t0.9", "dual/r8". Takes the inputs' values or a final event's options (cache "CACHE_MODE_DUAL").
+ */
+export function modeName(cache, threshold, refreshEvery) {
+  let c = String(cache || 'none').toLowerCase().replace(/^cache_mode_/, '');
+  c = c === 'unspecified' ? 'none' : c;
+  const t = Number(threshold || 0);
+  const r = Number(refreshEvery || 0);
+  if (c === 'none' && t === 0) {
+    return 'exact';
+  }
+  return c + (t > 0 ? '+t' + t : '') + (r > 0 && c !== 'none' ? '/r' + r : '');
+}
+
+/** A one-line summary for the history: "64 tokens · 64 steps · greedy · exact". */
 export function summary(o, defaults) {
   const v = (name) => (o[name] !== '' ? o[name] : String(defaults[name] ?? ''));
   const temperature = Number(v('temperature'));
   const sampling = temperature > 0 ? 'temperature ' + temperature + ', seed ' + v('seed') : 'greedy';
-  return v('gen_length') + ' tokens · ' + v('steps') + ' steps · block ' + v('block_length') + ' · ' + sampling;
+  return v('gen_length') + ' tokens · ' + v('steps') + ' steps · block ' + v('block_length') + ' · ' + sampling
+    + ' · ' + modeName(v('cache'), v('threshold'), v('refresh_every'));
 }
 
 /**

@@ -10,6 +10,7 @@ import org.medv.proto.v1.AnswerEvent;
 import org.medv.proto.v1.AskRequest;
 import org.medv.proto.v1.AssistantGrpc;
 import org.medv.proto.v1.Timings;
+import org.medv.serving.ProtoOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -109,14 +110,18 @@ final class AskCommand implements Callable<Integer> {
     }
 
     /**
-     * The final event as {@code generate --format json} prints an answer, plus {@code request_id}, the gateway's
-     * {@code timing} (queue, vision, first step, generate, total) and {@code error} when the request failed.
+     * The final event as {@code generate --format json} prints an answer (its decoding {@code mode} from the event's
+     * options), plus {@code request_id}, the gateway's {@code timing} (queue, vision, first step, generate, total)
+     * and {@code error} when the request failed.
      */
     static JsonObject json(AnswerEvent e) {
         Timings t = e.getTimings();
         JsonObject o = OutputFormat.answer(OutputFormat.ids(e.getOutputIdsList()), e.getText(),
                 e.getFinishReason().name(), t.getSteps());
         o.addProperty("request_id", e.getRequestId());
+        if (e.hasOptions()) {
+            o.addProperty("mode", ProtoOptions.modeName(e.getOptions()));
+        }
         JsonObject timing = new JsonObject();
         timing.addProperty("queue_ms", t.getQueueMs());
         timing.addProperty("vision_ms", t.getVisionMs());

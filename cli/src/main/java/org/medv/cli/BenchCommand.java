@@ -117,7 +117,7 @@ final class BenchCommand {
 
         /**
          * Prints the text report line by line as it is measured and fills {@code result}: model (without --random),
-         * dtype, device, load_ms, prompt_tokens, images, gen_length, block_length, steps, runs (steps, ms,
+         * dtype, device, load_ms, prompt_tokens, images, gen_length, block_length, steps, mode, runs (steps, ms,
          * ms_per_step, tokens, tokens_per_s each), peak_rss_mib.
          */
         private void run(Path dir, PrintWriter out, JsonObject result) throws IOException {
@@ -133,9 +133,9 @@ final class BenchCommand {
                 int[] prompt = prompt(m, images.size());
                 out.printf("model: %s  dtype=%s  device=%s%n", dir, modelFlags.dtype, modelFlags.device);
                 out.printf("load: %.0f ms%n", loadMs);
-                out.printf("prompt: %d tokens%s, gen_length=%d block_length=%d steps=%d%n", prompt.length,
+                out.printf("prompt: %d tokens%s, gen_length=%d block_length=%d steps=%d mode=%s%n", prompt.length,
                         images.isEmpty() ? "" : " + 1 image", options.genLength(), options.blockLength(),
-                        options.steps());
+                        options.steps(), options.modeName());
                 if (model != null) {
                     result.addProperty("model", model.toString());
                 }
@@ -147,6 +147,7 @@ final class BenchCommand {
                 result.addProperty("gen_length", options.genLength());
                 result.addProperty("block_length", options.blockLength());
                 result.addProperty("steps", options.steps());
+                result.addProperty("mode", options.modeName());
                 List<String> names = modes == null ? List.of(options.modeName()) : modes;
                 JsonArray byMode = new JsonArray();
                 double firstMs = 0;

@@ -34,7 +34,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code medv eval run}: every question of a benchmark through the gateway's gRPC API with its evaluation labels,
  * then the evaluator's report. Re-running the same run id skips the questions the evaluator has already scored.
- * Sampler flags left out are not sent, so the served model's defaults apply (the answer records say which ran).
+ * Sampler flags left out are not sent, so the served model's defaults apply (the answer records say which ran, and
+ * the report names their decoding mode).
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Evaluate a running medv on VQA-RAD, SLAKE, PathVQA or the LLaVA-Med conversation benchmark.")
@@ -51,8 +52,8 @@ final class EvalRunCommand implements Callable<Integer> {
     @Option(names = "--limit", description = "only the first N questions")
     int limit = Integer.MAX_VALUE;
 
-    @Option(names = "--run-id", description = "run id (default: the dataset and the length flags given, e.g. "
-            + "vqa-rad-gen64-block64-steps64, or DATASET-model-defaults without any)")
+    @Option(names = "--run-id", description = "run id (default: the dataset and the length and decoding flags "
+            + "given, e.g. vqa-rad-gen64-block64-steps64-cachedual, or DATASET-model-defaults without any)")
     String runId;
 
     @Option(names = "--host", description = "gateway host (default ${DEFAULT-VALUE})")
@@ -81,10 +82,11 @@ final class EvalRunCommand implements Callable<Integer> {
         boolean json = output.json();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        // lengths not given are the served model's defaults: the label names only the ones given
-        String lengths = flags.lengthsLabel();
-        String settings = lengths != null ? lengths : "model-defaults";
+        // flags not given are the served model's defaults: the label names only the ones given
+        String given = flags.settingsLabel();
+        String settings = given != null ? given : "model-defaults";
         String run = runId != null ? runId : dataset + "-" + settings.replace(",", "-").replace("=", "");
+        org.medv.proto.v1.GenerationOptions options = flags.toProto(); // bad flags fail before anything is sent
         List<EvalDatasets.Question> questions = EvalDatasets.load(dataset, data);
         questions = questions.subList(0, Math.min(limit, questions.size()));
         Set<String> done = scored(run);
@@ -99,7 +101,7 @@ final class EvalRunCommand implements Callable<Integer> {
                     continue;
                 }
                 AskRequest.Builder req = AskRequest.newBuilder().setQuestion(q.question())
-                        .setOptions(flags.toProto())
+                        .setOptions(options)
                         .setMetadata(ClientMetadata.newBuilder().setCorrelationId(run + "/" + q.id())
                                 .putAllLabels(q.labels()).putLabels(Labels.RUN_ID, run)
                                 .putLabels(Labels.DATASET, dataset).putLabels(Labels.QUESTION_ID, q.id())

@@ -5,7 +5,6 @@ import org.medv.eval.report.RunReport;
 import org.medv.eval.report.SweepRow;
 import org.medv.eval.report.SweepTable;
 import org.medv.eval.vqa.VqaSummary;
-import org.medv.model.InvalidRequestException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,9 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -32,7 +29,7 @@ import java.util.concurrent.Callable;
  * conversation benchmark and, for VQA sets, the mean of closed accuracy and open recall.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
-        description = "Run a benchmark over a grid of gen_length / block_length / steps settings.")
+        description = "Run a benchmark over a grid of gen_length / block_length / steps and decoding-mode settings.")
 final class EvalSweepCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -44,13 +41,14 @@ final class EvalSweepCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--grid", arity = "1..*", required = true, paramLabel = "KEY=V1,V2",
-            description = "gen=64,128,256 block=32,64 steps=64,128 (steps=gen: as many steps as tokens)")
+            description = "gen=64,128,256 block=32,64 steps=64,128 (steps=gen: as many steps as tokens), and "
+                    + "optionally cache=none,prefix,dual threshold=0,0.9 refresh=0,8")
     List<String> grid;
 
     @Option(names = "--limit", description = "only the first N questions")
     int limit = Integer.MAX_VALUE;
 
-    @Option(names = "--run-prefix", description = "run ids are PREFIX-gGbBsS (default: the dataset)")
+    @Option(names = "--run-prefix", description = "run ids are PREFIX-gGbBsS[-cCACHE][-tT][-rN] (default: the dataset)")
     String prefix;
 
     @Option(names = "--out", paramLabel = "DIR", description = "where the table and plot go (default .run/sweeps)")
@@ -64,28 +62,21 @@ final class EvalSweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, List<String>> axes = parseGrid();
+        List<SweepGrid.Point> points = SweepGrid.parse(grid);
         String base = prefix != null ? prefix : dataset;
         List<SweepRow> rows = new ArrayList<>();
         PrintWriter err = spec.commandLine().getErr();
-        for (String g : axes.get("gen")) {
-            for (String b : axes.get("block")) {
-                for (String st : axes.get("steps")) {
-                    int gen = Integer.parseInt(g);
-                    int block = Integer.parseInt(b);
-                    int steps = st.equals("gen") ? gen : Integer.parseInt(st);
-                    if (block > gen || gen % block != 0 || steps % (gen / block) != 0) {
-                        err.printf("skipping gen=%d block=%d steps=%d (invalid combination)%n", gen, block, steps);
-                        continue;
-                    }
-                    String run = base + "-g" + gen + "b" + block + "s" + steps;
-                    err.printf("%s: gen=%d block=%d steps=%d%n", run, gen, block, steps);
-                    err.flush();
-                    runOne(run, gen, block, steps);
-                    RunReport report = RunReport.fromJson(get("/runs/" + run + "/report"));
-                    rows.add(SweepRow.fromReport(report, score(report)));
-                }
+        for (SweepGrid.Point p : points) {
+            if (!p.valid()) {
+                err.printf("skipping %s (invalid combination)%n", p);
+                continue;
             }
+            String run = p.runId(base);
+            err.printf("%s: %s%n", run, p);
+            err.flush();
+            runOne(run, p.flags());
+            RunReport report = RunReport.fromJson(get("/runs/" + run + "/report"));
+            rows.add(SweepRow.fromReport(report, score(report)));
         }
         String table = SweepTable.render(rows);
         Path dir = out != null ? out : Launcher.repoRoot().resolve(".run/sweeps");
@@ -99,14 +90,14 @@ final class EvalSweepCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void runOne(String run, int gen, int block, int steps) {
+    private void runOne(String run, List<String> settingFlags) {
         StringWriter o = new StringWriter();
         CommandLine cl = new CommandLine(new EvalRunCommand());
         cl.setOut(new PrintWriter(o));
         cl.setErr(spec.commandLine().getErr());
         List<String> args = new ArrayList<>(List.of("--dataset", dataset, "--data", data.toString(), "--run-id", run,
-                "--port", Integer.toString(port), "--evaluator", evaluator, "--gen-length", Integer.toString(gen),
-                "--block-length", Integer.toString(block), "--steps", Integer.toString(steps)));
+                "--port", Integer.toString(port), "--evaluator", evaluator));
+        args.addAll(settingFlags);
         if (limit != Integer.MAX_VALUE) {
             args.addAll(List.of("--limit", Integer.toString(limit)));
         }
@@ -131,28 +122,6 @@ final class EvalSweepCommand implements Callable<Integer> {
             return (v.closedAccuracy() + v.openRecall()) / 2;
         }
         return v.closedN() > 0 ? v.closedAccuracy() : v.openRecall();
-    }
-
-    private Map<String, List<String>> parseGrid() {
-        Map<String, List<String>> axes = new LinkedHashMap<>();
-        for (String g : grid) {
-            String[] kv = g.split("=", 2);
-            if (kv.length != 2 || !List.of("gen", "block", "steps").contains(kv[0])) {
-                throw new InvalidRequestException("grid", "--grid takes gen=..., block=..., steps=..., got " + g);
-            }
-            List<String> values = List.of(kv[1].split(","));
-            for (String v : values) {
-                if (!v.equals("gen") && !v.matches("\\d+")) {
-                    throw new InvalidRequestException("grid", "--grid " + kv[0] + " values must be integers, got " + v);
-                }
-            }
-            axes.put(kv[0], values);
-        }
-        axes.putIfAbsent("steps", List.of("gen"));
-        if (!axes.containsKey("gen") || !axes.containsKey("block")) {
-            throw new InvalidRequestException("grid", "--grid needs gen=... and block=...");
-        }
-        return axes;
     }
 
     private String get(String path) throws Exception {

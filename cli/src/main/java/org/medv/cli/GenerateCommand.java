@@ -105,7 +105,7 @@ final class GenerateCommand implements Callable<Integer> {
             String text = m.decode(r.outputIds());
             PrintWriter out = spec.commandLine().getOut();
             if (json) {
-                OutputFormat.print(out, json(r, text, steps, loadMs, genMs));
+                OutputFormat.print(out, json(r, text, options.modeName(), steps, loadMs, genMs));
             } else {
                 for (int i = 0; i < steps.size(); i++) {
                     out.println("step " + (i + 1) + ": " + draft(m, steps.get(i)));
@@ -126,9 +126,11 @@ final class GenerateCommand implements Callable<Integer> {
         return builder.promptIds(prompt.question, numImages);
     }
 
-    private JsonObject json(GenerationResult r, String text, List<int[]> steps, long loadMs, long genMs) {
+    private JsonObject json(GenerationResult r, String text, String mode, List<int[]> steps, long loadMs,
+                            long genMs) {
         JsonObject o = OutputFormat.answer(OutputFormat.ids(r.outputIds()), text, r.finishReason().name(),
                 r.stepsRun());
+        o.addProperty("mode", mode);
         if (trace) {
             JsonArray t = new JsonArray();
             steps.forEach(s -> t.add(OutputFormat.ids(s)));

@@ -1,17 +1,19 @@
 package org.medv.cli;
 
+import org.medv.model.sampler.CacheMode;
 import org.medv.model.sampler.GenerationOptions;
 import org.medv.model.sampler.Remasking;
 import org.medv.proto.v1.TokenIds;
 import picocli.CommandLine.Option;
 
+import java.math.BigDecimal;
 import java.util.List;
 
 /**
  * The sampler options shared by {@code generate}, {@code bench generate}, {@code ask} and {@code eval run}. A flag
  * left out is null: in-process it takes the model's defaults (its {@code generation_config.json}, else LLaDA-MedV's
- * 128 / 128 / 128, greedy, low_confidence), and over gRPC it stays unset so that the gateway applies the served
- * model's.
+ * 128 / 128 / 128, greedy, low_confidence, exact decoding), and over gRPC it stays unset so that the gateway applies
+ * the served model's.
  */
 final class GenerationFlags {
     static final String MODEL_DEFAULT = "default: the model's generation_config.json ";
@@ -51,6 +53,21 @@ final class GenerationFlags {
             description = "stop sequences separated by ';', each a comma list of ids (default: <|eot_id|>)")
     String stopIds;
 
+    @Option(names = "--cache", paramLabel = "none|prefix|dual",
+            description = "keys and values reused between steps; none is exact mode (" + MODEL_DEFAULT
+                    + "cache, else none)")
+    String cache;
+
+    @Option(names = "--threshold", paramLabel = "T",
+            description = "commit every masked position at least this confident, in (0, 1]; 0 is LLaDA's fixed "
+                    + "schedule; needs low_confidence (" + MODEL_DEFAULT + "threshold, else 0)")
+    Double threshold;
+
+    @Option(names = "--refresh-every", paramLabel = "N",
+            description = "with a cache, recompute it every N steps inside a block; 0: at block starts only ("
+                    + MODEL_DEFAULT + "refresh_every, else 0)")
+    Integer refreshEvery;
+
     /** The flags given, the rest from {@code defaults} (the model's). */
     GenerationOptions toOptions(GenerationOptions defaults) {
         return new GenerationOptions(
@@ -62,7 +79,10 @@ final class GenerationFlags {
                 cfgScale != null ? cfgScale : defaults.cfgScale(),
                 remasking != null ? Remasking.parse(remasking) : defaults.remasking(),
                 forbidIds != null ? IdLists.optionalList("forbid_ids", forbidIds) : defaults.forbiddenIds(),
-                stopIds != null ? IdLists.stopSequences(stopIds) : defaults.stopSequences());
+                stopIds != null ? IdLists.stopSequences(stopIds) : defaults.stopSequences(),
+                cache != null ? CacheMode.parse(cache) : defaults.cache(),
+                threshold != null ? threshold : defaults.threshold(),
+                refreshEvery != null ? refreshEvery : defaults.refreshEvery());
     }
 
     /** The flags given as proto options; the ones left out stay unset (the gateway applies the model's). */
@@ -92,6 +112,20 @@ final class GenerationFlags {
                 case RANDOM -> org.medv.proto.v1.Remasking.REMASKING_RANDOM;
             });
         }
+        checkDecoding();
+        if (cache != null) {
+            o.setCache(switch (CacheMode.parse(cache)) {
+                case NONE -> org.medv.proto.v1.CacheMode.CACHE_MODE_NONE;
+                case PREFIX -> org.medv.proto.v1.CacheMode.CACHE_MODE_PREFIX;
+                case DUAL -> org.medv.proto.v1.CacheMode.CACHE_MODE_DUAL;
+            });
+        }
+        if (threshold != null) {
+            o.setThreshold(threshold);
+        }
+        if (refreshEvery != null) {
+            o.setRefreshEvery(refreshEvery);
+        }
         List<Integer> forbidden = IdLists.optionalList("forbid_ids", forbidIds);
         if (forbidden != null) {
             o.setForbidIds(TokenIds.newBuilder().addAllIds(forbidden));
@@ -106,18 +140,34 @@ final class GenerationFlags {
     }
 
     /**
-     * The length flags given, as an evaluation run's settings label ({@code gen=64,block=32,steps=64}); the ones
-     * left out are the served model's and not known here, so they are not named. Null when none was given.
+     * The decoding flags' limits, checked before anything is sent (as {@link GenerationOptions} checks them; a
+     * threshold with the served model's random remasking is left to the gateway, which knows it).
      */
-    String lengthsLabel() {
+    private void checkDecoding() {
+        new GenerationOptions(128, 128, 128, 0, 0, 0,
+                remasking != null ? Remasking.parse(remasking) : Remasking.LOW_CONFIDENCE, null, null,
+                cache != null ? CacheMode.parse(cache) : CacheMode.NONE, threshold != null ? threshold : 0,
+                refreshEvery != null ? refreshEvery : 0);
+    }
+
+    /**
+     * The length and decoding flags given, as an evaluation run's settings label
+     * ({@code gen=64,block=32,steps=64,cache=dual,threshold=0.9,refresh=8}, the keys of {@code eval sweep --grid});
+     * the ones left out are the served model's and not known here, so they are not named. Null when none was given.
+     */
+    String settingsLabel() {
         StringBuilder b = new StringBuilder();
         append(b, "gen", genLength);
         append(b, "block", blockLength);
         append(b, "steps", steps);
+        append(b, "cache", cache == null ? null : CacheMode.parse(cache).wireName());
+        append(b, "threshold", threshold == null ? null
+                : new BigDecimal(Double.toString(threshold)).stripTrailingZeros().toPlainString());
+        append(b, "refresh", refreshEvery);
         return b.isEmpty() ? null : b.toString();
     }
 
-    private static void append(StringBuilder b, String key, Integer value) {
+    private static void append(StringBuilder b, String key, Object value) {
         if (value != null) {
             b.append(b.isEmpty() ? "" : ",").append(key).append('=').append(value);
         }

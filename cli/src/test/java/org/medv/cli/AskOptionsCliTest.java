@@ -76,6 +76,15 @@ class AskOptionsCliTest {
     }
 
     @Test
+    void askSendsTheDecodingMode() throws InterruptedException {
+        GenerationOptions o = asked("--cache", "prefix", "--threshold", "0.8", "--refresh-every", "4");
+        assertEquals(org.medv.proto.v1.CacheMode.CACHE_MODE_PREFIX, o.getCache());
+        assertEquals(0.8, o.getThreshold());
+        assertEquals(4, o.getRefreshEvery());
+        assertFalse(o.hasGenLength() || o.hasSteps());
+    }
+
+    @Test
     void askCarriesForbidAndStopIds() throws InterruptedException {
         GenerationOptions o = asked("--forbid-ids", "3,4", "--stop-ids", "5,6;7");
         assertEquals(List.of(3, 4), o.getForbidIds().getIdsList());
@@ -92,11 +101,11 @@ class AskOptionsCliTest {
         new CommandLine(run).parseArgs("--dataset", "synth", "--data", "d", "--forbid-ids", "9");
         assertEquals(GenerationOptions.newBuilder().setForbidIds(TokenIds.newBuilder().addIds(9)).build(),
                 run.flags.toProto());
-        assertEquals(null, run.flags.lengthsLabel());
+        assertEquals(null, run.flags.settingsLabel());
 
         run = new EvalRunCommand();
         new CommandLine(run).parseArgs("--dataset", "synth", "--data", "d", "--gen-length", "8", "--steps", "8");
-        assertEquals("gen=8,steps=8", run.flags.lengthsLabel());
+        assertEquals("gen=8,steps=8", run.flags.settingsLabel());
         assertFalse(run.flags.toProto().hasBlockLength());
     }
 }

@@ -86,6 +86,7 @@ class GenerateGoldenCliTest {
         }
         assertTrue(o.getAsJsonObject("timing").get("load_ms").getAsLong() >= 0);
         assertTrue(o.getAsJsonObject("timing").has("generate_ms"));
+        assertEquals("exact", o.get("mode").getAsString(), "the golden runs are LLaDA's exact computation");
     }
 
     @Test

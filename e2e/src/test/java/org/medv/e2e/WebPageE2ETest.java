@@ -163,12 +163,21 @@ class WebPageE2ETest {
         assertEquals(0, count("#examples button[aria-pressed='true']"), "no example is selected");
         browser.click("#advanced summary");
         options(16, 16, 16);
+        assertEquals("none", value("#cache"), "prefilled with the model's decoding mode");
+        browser.script("document.getElementById('cache').value = arguments[0];", "dual");
         // keyboard: Ctrl+Enter in the question asks
         browser.type("#question", "Is there a lesion in the left lung?" + WebDriver.CONTROL + WebDriver.ENTER);
         assertEquals("done", browser.await(PAGE_EVENT, FINISHED, WAIT).getAsString(), browser.text("#status"));
         assertFalse(drafts().isEmpty(), "drafts were shown");
         assertFalse(browser.text("#answer").isBlank(), "the final answer is shown");
         assertEquals(1, count("#history li.done img"), "the history shows the uploaded image");
+        assertTrue(browser.text("#timings").contains("dual"), "the final event's mode: " + browser.text("#timings"));
+        assertTrue(browser.text("#history li:first-child").contains("dual"), browser.text("#history"));
+        String requestId = browser.script("return document.getElementById('output').dataset.requestId;", "")
+                .getAsString();
+        assertEquals(org.medv.proto.v1.CacheMode.CACHE_MODE_DUAL,
+                Clients.awaitAnswer(requestId, Duration.ofSeconds(60)).getOptions().getCache(),
+                "the answer record says which mode ran");
     }
 
     private void awaitPreview() {

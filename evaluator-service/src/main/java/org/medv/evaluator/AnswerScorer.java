@@ -19,8 +19,9 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * One answer record to one scored question: VQA metrics when the labels carry a ground truth and answer type, the
- * LLM judge when they carry the conversation benchmark's reference answer; response statistics always. Answers
- * without a run id and question id are not part of an evaluation and yield nothing.
+ * LLM judge when they carry the conversation benchmark's reference answer; response statistics and the decoding
+ * mode of the record's options ({@link DecodingMode}) always. Answers without a run id and question id are not part
+ * of an evaluation and yield nothing.
  */
 final class AnswerScorer {
     /** Reviews a candidate answer of the conversation benchmark. */
@@ -57,7 +58,7 @@ final class AnswerScorer {
         return new QuestionResult(l.get(Labels.RUN_ID), l.getOrDefault(Labels.DATASET, "unknown"),
                 l.get(Labels.QUESTION_ID), settings(l), a.getText(),
                 l.get(Labels.GROUND_TRUTH), null, null, null, null, null, "scoring failed: " + rootMessage(t),
-                l.get(Labels.QUESTION_KIND));
+                l.get(Labels.QUESTION_KIND), DecodingMode.of(a));
     }
 
     CompletableFuture<QuestionResult> score(AnswerRecord a) {
@@ -76,6 +77,7 @@ final class AnswerScorer {
         String qid = l.get(Labels.QUESTION_ID);
         String dataset = l.getOrDefault(Labels.DATASET, "unknown");
         String settings = settings(l);
+        String mode = DecodingMode.of(a);
         if (l.containsKey(Labels.GPT4_ANSWER)) {
             ConversationItem item = new ConversationItem(qid, "", l.getOrDefault(Labels.QUESTION, ""),
                     l.get(Labels.GPT4_ANSWER), l.getOrDefault(Labels.FIG_CAPTION, ""),
@@ -83,7 +85,7 @@ final class AnswerScorer {
                     l.getOrDefault(Labels.TYPE, ""), l.getOrDefault(Labels.DOMAIN, ""));
             return judge.review(item, text).handle((score, t) -> new QuestionResult(run, dataset, qid, settings,
                     text, item.gpt4Answer(), null, score, item.type(), item.domain(), stats,
-                    t != null ? "judge: " + rootMessage(t) : error, null));
+                    t != null ? "judge: " + rootMessage(t) : error, null, mode));
         }
         VqaScore vqa = null;
         String gt = l.get(Labels.GROUND_TRUTH);
@@ -92,7 +94,7 @@ final class AnswerScorer {
             vqa = VqaMetrics.score(type, text, gt, closedRule);
         }
         return CompletableFuture.completedFuture(new QuestionResult(run, dataset, qid, settings, text, gt, vqa, null,
-                null, null, stats, error, l.get(Labels.QUESTION_KIND)));
+                null, null, stats, error, l.get(Labels.QUESTION_KIND), mode));
     }
 
     /** The run's generation settings label; null when absent, so a report of a run without one names none. */

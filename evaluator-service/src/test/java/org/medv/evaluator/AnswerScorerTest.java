@@ -7,8 +7,10 @@ import org.medv.eval.Labels;
 import org.medv.eval.QuestionResult;
 import org.medv.eval.vqa.ClosedRule;
 import org.medv.proto.v1.AnswerRecord;
+import org.medv.proto.v1.CacheMode;
 import org.medv.proto.v1.ErrorInfo;
 import org.medv.proto.v1.FinishReason;
+import org.medv.proto.v1.GenerationOptions;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -52,6 +54,25 @@ class AnswerScorerTest {
         assertNull(r.settings());
         assertNull(r.judge());
         assertNull(r.error());
+        assertNull(r.mode(), "a record without options names no mode");
+    }
+
+    @Test
+    void theRecordsOptionsNameTheDecodingMode() {
+        AnswerRecord a = Answers.vqa("r", "vqa-rad", "q1", "CLOSED", "yes", "yes");
+        assertEquals("exact", scorer.scoreSafely(a.toBuilder().setOptions(GenerationOptions.newBuilder()
+                .setCache(CacheMode.CACHE_MODE_NONE).setThreshold(0).setRefreshEvery(4)).build()).join().mode());
+        assertEquals("dual", scorer.scoreSafely(a.toBuilder().setOptions(GenerationOptions.newBuilder()
+                .setCache(CacheMode.CACHE_MODE_DUAL)).build()).join().mode());
+        assertEquals("prefix+t0.9", scorer.scoreSafely(a.toBuilder().setOptions(GenerationOptions.newBuilder()
+                .setCache(CacheMode.CACHE_MODE_PREFIX).setThreshold(0.9)).build()).join().mode());
+        assertEquals("none+t1", scorer.scoreSafely(a.toBuilder().setOptions(GenerationOptions.newBuilder()
+                .setThreshold(1.0).setRefreshEvery(8)).build()).join().mode(), "no cache: no refresh to name");
+        assertEquals("dual+t0.75/r8", scorer.scoreSafely(a.toBuilder().setOptions(GenerationOptions.newBuilder()
+                .setCache(CacheMode.CACHE_MODE_DUAL).setThreshold(0.75).setRefreshEvery(8)).build()).join().mode());
+        AnswerRecord failed = a.toBuilder().setOptions(GenerationOptions.newBuilder()
+                .setCache(CacheMode.CACHE_MODE_DUAL)).setFinishReason(FinishReason.FINISH_REASON_FAILED).build();
+        assertEquals("dual", scorer.scoreSafely(failed).join().mode(), "a failed answer says its mode too");
     }
 
     @Test

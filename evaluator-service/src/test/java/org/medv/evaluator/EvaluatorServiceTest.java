@@ -11,6 +11,8 @@ import org.medv.eval.QuestionResult;
 import org.medv.eval.report.RunReport;
 import org.medv.eval.vqa.VqaSummary;
 import org.medv.proto.v1.AnswerRecord;
+import org.medv.proto.v1.CacheMode;
+import org.medv.proto.v1.GenerationOptions;
 import org.medv.testkit.KafkaTestResource;
 
 import javax.imageio.ImageIO;
@@ -67,10 +69,14 @@ class EvaluatorServiceTest {
                 Answers.vqa(run, "vqa-rad", "q4", "OPEN", "left lung", "left lung"),
                 Answers.vqa(run, "vqa-rad", "q5", "OPEN", "right kidney", "the left kidney"),
                 Answers.vqa(run, "vqa-rad", "q6", "OPEN", "liver", "brain"));
-        answers.forEach(topics::send);
+        // the options as the denoiser resolves them: this run decoded with the dual cache and a 0.9 threshold
+        GenerationOptions options = GenerationOptions.newBuilder().setCache(CacheMode.CACHE_MODE_DUAL)
+                .setThreshold(0.9).setRefreshEvery(0).build();
+        answers.forEach(a -> topics.send(a.toBuilder().setOptions(options).build()));
 
         RunReport report = Http.awaitQuestions(run, 6);
         assertEquals(0, report.errors());
+        assertEquals("dual+t0.9", report.mode());
         VqaSummary vqa = report.vqa().get("vqa-rad");
         assertEquals(3, vqa.closedN());
         assertEquals(100.0, vqa.closedAccuracy(), 1e-9);
@@ -89,6 +95,8 @@ class EvaluatorServiceTest {
                 .body(containsString("## Run vqa-run"))
                 .body(containsString("| Run | VQA-RAD Open (recall) | VQA-RAD Closed (accuracy) |"))
                 .body(containsString("| vqa-run | 50.00 | 100.00 | - | - | - | - |"))
+                .body(containsString("Mode: `dual+t0.9`"))
+                .body(containsString("| vqa-run | dual+t0.9 | VQA-RAD | 6 |"))
                 .body(not(containsString("Settings:"))); // no settings label on these answers
 
         assertPng(chart(run, "accuracy.png"));
@@ -97,6 +105,7 @@ class EvaluatorServiceTest {
         String jsonl = RestAssured.get("/runs/{run}/results.jsonl", run).then().statusCode(200).extract().asString();
         List<QuestionResult> lines = jsonl.lines().map(EvaluatorServiceTest::result).toList();
         assertEquals(List.of("q1", "q2", "q3", "q4", "q5", "q6"), lines.stream().map(QuestionResult::questionId).toList());
+        assertEquals("dual+t0.9", lines.get(0).mode(), "each question's result names its mode");
         assertTrue(lines.get(2).vqa().hit(), "the substring rule counts 'normal' as a hit for 'no'");
         assertEquals(0.5, lines.get(4).vqa().recall(), 1e-9);
 

@@ -69,6 +69,12 @@ public class AskResource {
         public String forbidIds;
         @RestForm("no_stop")
         public String noStop;
+        @RestForm
+        public String cache;
+        @RestForm
+        public String threshold;
+        @RestForm("refresh_every")
+        public String refreshEvery;
     }
 
     @POST
@@ -86,6 +92,9 @@ public class AskResource {
         options.put("remasking", form.remasking);
         options.put("forbid_ids", form.forbidIds);
         options.put("no_stop", form.noStop);
+        options.put("cache", form.cache);
+        options.put("threshold", form.threshold);
+        options.put("refresh_every", form.refreshEvery);
         return stream(HttpRequests.fromForm(image(form.image), form.question, options, form.stop), sse);
     }
 

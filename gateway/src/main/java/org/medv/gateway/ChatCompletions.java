@@ -10,6 +10,7 @@ import org.medv.proto.v1.AnswerEvent;
 import org.medv.proto.v1.ErrorInfo;
 import org.medv.proto.v1.FinishReason;
 import org.medv.proto.v1.Timings;
+import org.medv.serving.ProtoOptions;
 import org.medv.serving.Statuses;
 
 import java.util.function.UnaryOperator;
@@ -110,6 +111,7 @@ final class ChatCompletions {
             timings.addProperty("total_ms", t.getTotalMs());
             timings.addProperty("steps", t.getSteps());
             m.add("timings", timings);
+            m.addProperty("mode", ProtoOptions.modeName(e.getOptions()));
         }
         return m;
     }

@@ -18,9 +18,10 @@ import java.util.Set;
  * A {@code POST /v1/chat/completions} body as medv's {@link AskRequest}. Every parameter is either used, accepted
  * at the value that means "off" (OpenAI's defaults: {@code n} 1, {@code top_p} 1, penalties 0, no tools, ...), or
  * refused with 400 naming it; unknown parameters are refused as OpenAI does. medv's sampler options come as extra
- * body fields: {@code steps}, {@code block_length}, {@code cfg_scale}, {@code remasking} (with the standard
- * {@code temperature}, {@code seed}, {@code stop} and {@code max_tokens}). The gateway's planner then validates the
- * result as for every other entry point. gateway/README.md lists each parameter's treatment.
+ * body fields: {@code steps}, {@code block_length}, {@code cfg_scale}, {@code remasking} and the decoding mode's
+ * {@code cache}, {@code threshold}, {@code refresh_every} (with the standard {@code temperature}, {@code seed},
+ * {@code stop} and {@code max_tokens}). The gateway's planner then validates the result as for every other entry
+ * point. gateway/README.md lists each parameter's treatment.
  */
 @ApplicationScoped
 class ChatRequestMapper {
@@ -86,7 +87,9 @@ class ChatRequestMapper {
                 case "cfg_scale" -> o.setCfgScale(number(v, k));
                 case "steps" -> o.setSteps(integer(v, k));
                 case "block_length" -> o.setBlockLength(integer(v, k));
-                case "remasking" -> HttpRequests.option(o, k, ChatMessages.string(v, k));
+                case "remasking", "cache" -> HttpRequests.option(o, k, ChatMessages.string(v, k));
+                case "threshold" -> o.setThreshold(number(v, k));
+                case "refresh_every" -> o.setRefreshEvery(integer(v, k));
                 case "stop" -> stops(o, v);
                 case "metadata" -> ask.setMetadata(metadata(v));
                 case "n" -> only(k, v, 1, "must be 1: medv returns one choice.");

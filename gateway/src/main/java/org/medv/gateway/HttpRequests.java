@@ -6,6 +6,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import com.google.protobuf.ByteString;
 import org.medv.model.InvalidRequestException;
+import org.medv.model.sampler.CacheMode;
 import org.medv.proto.v1.AskRequest;
 import org.medv.proto.v1.ChatTurn;
 import org.medv.proto.v1.ClientMetadata;
@@ -24,10 +25,13 @@ import java.util.Set;
  * The HTTP forms of an {@link AskRequest}: multipart fields and the JSON body. Both end in the same proto request,
  * so the gateway validates them (and words its errors) exactly as for gRPC. {@code forbid_ids} is a comma list or
  * {@code none} (form or JSON string) or a JSON array ({@code []} = none); absent or null keeps the model's.
+ * {@code cache} is {@code none|prefix|dual}; {@code threshold} and {@code refresh_every} are numbers whose limits the
+ * planner checks ({@link org.medv.model.sampler.GenerationOptions}), naming the field.
  */
 final class HttpRequests {
     static final Set<String> OPTION_FIELDS = Set.of("gen_length", "block_length", "steps", "temperature", "seed",
-            "cfg_scale", "remasking", "stop", "stop_ids", "no_stop", "forbid_ids");
+            "cfg_scale", "remasking", "stop", "stop_ids", "no_stop", "forbid_ids", "cache", "threshold",
+            "refresh_every");
 
     private HttpRequests() {
     }
@@ -134,6 +138,9 @@ final class HttpRequests {
             case "stop" -> o.addStop(v);
             case "no_stop" -> o.setNoStop(Boolean.parseBoolean(v));
             case "forbid_ids" -> o.setForbidIds(idList(v, name));
+            case "cache" -> o.setCache(cache(v));
+            case "threshold" -> o.setThreshold(number(v, name));
+            case "refresh_every" -> o.setRefreshEvery(integer(v, name));
             default -> throw new InvalidRequestException("options", "unknown option '" + name + "'; known: "
                     + String.join(", ", OPTION_FIELDS.stream().sorted().toList()));
         }
@@ -157,6 +164,15 @@ final class HttpRequests {
             case "random" -> Remasking.REMASKING_RANDOM;
             default -> throw new InvalidRequestException("remasking", "remasking must be low_confidence or random, got '"
                     + v + "'");
+        };
+    }
+
+    /** {@code none}, {@code prefix} or {@code dual} (also the final event's {@code CACHE_MODE_DUAL} form). */
+    private static org.medv.proto.v1.CacheMode cache(String v) {
+        return switch (CacheMode.parse(v.replaceFirst("(?i)^cache_mode_", ""))) {
+            case NONE -> org.medv.proto.v1.CacheMode.CACHE_MODE_NONE;
+            case PREFIX -> org.medv.proto.v1.CacheMode.CACHE_MODE_PREFIX;
+            case DUAL -> org.medv.proto.v1.CacheMode.CACHE_MODE_DUAL;
         };
     }
 

@@ -41,6 +41,9 @@ public class ModelResource {
         defaults.addProperty("seed", d.seed());
         defaults.addProperty("cfg_scale", d.cfgScale());
         defaults.addProperty("remasking", d.remasking().wireName());
+        defaults.addProperty("cache", d.cache().wireName());
+        defaults.addProperty("threshold", d.threshold());
+        defaults.addProperty("refresh_every", d.refreshEvery());
         JsonArray examples = new JsonArray();
         for (ModelExamples.Example e : ModelExamples.list(dir)) {
             JsonObject o = new JsonObject();

@@ -40,7 +40,7 @@ class GatewayOpsTest extends GatewayTestBase {
     void pageHasTheControlsAndLoadsNothingExternal() {
         String page = RestAssured.get("/").then().statusCode(200).extract().asString();
         for (String id : List.of("examples", "image", "drop", "preview", "question", "suggestions", "advanced",
-                "gen-length", "block-length", "steps", "temperature", "seed", "cfg-scale", "remasking", "stop",
+                "gen-length", "block-length", "steps", "temperature", "seed", "cfg-scale", "remasking", "cache", "threshold", "refresh-every", "stop",
                 "no-stop", "ask", "cancel", "status", "progress", "draft", "answer", "timings", "draft-log",
                 "history")) {
             assertTrue(page.contains("id=\"" + id + "\""), "page lacks id " + id);

@@ -48,7 +48,8 @@ class ModelResourceTest extends GatewayTestBase {
                 .body("model", equalTo(modelDir.getFileName().toString()))
                 // the gateway tests' model declares 16 / 8 / 16 and temperature 0.5 in its generation_config.json
                 .body("defaults", equalTo(Map.of("gen_length", 16, "block_length", 8, "steps", 16,
-                        "temperature", 0.5f, "seed", 0, "cfg_scale", 0.0f, "remasking", "low_confidence")))
+                        "temperature", 0.5f, "seed", 0, "cfg_scale", 0.0f, "remasking", "low_confidence",
+                        "cache", "none", "threshold", 0.0f, "refresh_every", 0)))
                 .body("examples", equalTo(List.of(
                         Map.of("name", "scan-a.png", "url", "/v1/model/examples/scan-a.png",
                                 "questions", List.of("Which modality is this?", "How many lesions are there?")),

@@ -104,4 +104,18 @@ public final class ProtoOptions {
                 .setRefreshEvery(resolved.refreshEvery())
                 .build();
     }
+
+    /**
+     * The decoding mode a {@link #resolved} message names, as {@link GenerationOptions#modeName()} words it
+     * ({@code exact}, {@code dual}, {@code prefix+t0.9}, {@code dual/r8}); an unspecified cache is none.
+     */
+    public static String modeName(org.medv.proto.v1.GenerationOptions p) {
+        CacheMode cache = switch (p.getCache()) {
+            case CACHE_MODE_PREFIX -> CacheMode.PREFIX;
+            case CACHE_MODE_DUAL -> CacheMode.DUAL;
+            default -> CacheMode.NONE;
+        };
+        // low_confidence (defaults()), the remasking every threshold needs: only the mode's three values matter here
+        return GenerationOptions.defaults().withDecoding(cache, p.getThreshold(), p.getRefreshEvery()).modeName();
+    }
 }

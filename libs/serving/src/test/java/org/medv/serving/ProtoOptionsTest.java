@@ -2,6 +2,7 @@ package org.medv.serving;
 
 import org.junit.jupiter.api.Test;
 import org.medv.model.InvalidRequestException;
+import org.medv.model.sampler.CacheMode;
 import org.medv.model.sampler.GenerationOptions;
 import org.medv.model.sampler.Remasking;
 import org.medv.proto.v1.TokenIds;
@@ -94,5 +95,55 @@ class ProtoOptionsTest {
         assertEquals(List.of(2), r.getForbidIds().getIdsList());
         assertEquals(o, ProtoOptions.toModel(r, GenerationOptions.defaults(), null),
                 "the resolved options mean the same under another service's defaults");
+    }
+
+    @Test
+    void decodingModeUnsetTakesTheModelsSetIsCarriedAndResolvedBack() {
+        GenerationOptions dualModel = GenerationOptions.defaults().withDecoding(CacheMode.DUAL, 0.9, 4);
+        GenerationOptions o = ProtoOptions.toModel(proto().build(), dualModel, null);
+        assertEquals(CacheMode.DUAL, o.cache());
+        assertEquals(0.9, o.threshold());
+        assertEquals(4, o.refreshEvery());
+
+        o = ProtoOptions.toModel(proto().setCache(org.medv.proto.v1.CacheMode.CACHE_MODE_PREFIX).setThreshold(0)
+                .setRefreshEvery(0).build(), dualModel, null);
+        assertEquals(List.of(CacheMode.PREFIX, 0.0, 0), List.of(o.cache(), o.threshold(), o.refreshEvery()),
+                "explicit values win, 0 included");
+
+        org.medv.proto.v1.GenerationOptions r = ProtoOptions.resolved(proto().build(), dualModel);
+        assertEquals(org.medv.proto.v1.CacheMode.CACHE_MODE_DUAL, r.getCache());
+        assertTrue(r.hasThreshold() && r.hasRefreshEvery());
+        assertEquals(0.9, r.getThreshold());
+        assertEquals(4, r.getRefreshEvery());
+        assertEquals(dualModel, ProtoOptions.toModel(r, GenerationOptions.defaults(), null));
+    }
+
+    @Test
+    void decodingModeRefusalsNameTheField() {
+        InvalidRequestException e = assertThrows(InvalidRequestException.class,
+                () -> toModel(proto().setCacheValue(9)));
+        assertEquals("cache", e.field());
+        e = assertThrows(InvalidRequestException.class, () -> ProtoOptions.toModel(proto().setThreshold(1.5).build(),
+                GenerationOptions.defaults(), null));
+        assertEquals("threshold", e.field());
+        assertTrue(e.getMessage().contains("(0, 1]"), e.getMessage());
+        e = assertThrows(InvalidRequestException.class, () -> toModel(proto().setThreshold(0.9)));
+        assertEquals("threshold", e.field(), "the model's remasking is random");
+        e = assertThrows(InvalidRequestException.class, () -> toModel(proto().setRefreshEvery(-1)));
+        assertEquals("refresh_every", e.field());
+    }
+
+    @Test
+    void modeNameOfResolvedOptions() {
+        assertEquals("exact", ProtoOptions.modeName(proto().build()));
+        assertEquals("exact", ProtoOptions.modeName(proto().setCache(org.medv.proto.v1.CacheMode.CACHE_MODE_NONE)
+                .setThreshold(0).setRefreshEvery(8).build()));
+        assertEquals("dual", ProtoOptions.modeName(proto().setCache(org.medv.proto.v1.CacheMode.CACHE_MODE_DUAL)
+                .build()));
+        assertEquals("prefix+t0.9", ProtoOptions.modeName(proto()
+                .setCache(org.medv.proto.v1.CacheMode.CACHE_MODE_PREFIX).setThreshold(0.9).build()));
+        assertEquals("none+t0.75", ProtoOptions.modeName(proto().setThreshold(0.75).build()));
+        assertEquals("dual/r8", ProtoOptions.modeName(proto().setCache(org.medv.proto.v1.CacheMode.CACHE_MODE_DUAL)
+                .setRefreshEvery(8).build()));
     }
 }

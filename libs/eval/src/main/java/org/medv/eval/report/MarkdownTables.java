@@ -24,6 +24,9 @@ public final class MarkdownTables {
         if (report.settings() != null) {
             out.append("Settings: `").append(report.settings()).append("`\n\n");
         }
+        if (report.mode() != null) {
+            out.append("Mode: `").append(report.mode()).append("`\n\n");
+        }
         out.append("Questions: ").append(report.questions()).append(", errors: ").append(report.errors());
         report.errorsByDataset().forEach((dataset, n) -> out.append(", ").append(dataset).append(": ").append(n));
         out.append("\n\n");
@@ -114,16 +117,20 @@ public final class MarkdownTables {
         return table.render();
     }
 
-    /** Rows = (run, dataset) then (run, overall); the means of the paper's response statistics. */
+    /**
+     * Rows = (run, dataset) then (run, overall); the decoding mode, then the means of the paper's response statistics
+     * (time depends on the mode).
+     */
     public static String responseStats(List<RunReport> runs) {
-        MarkdownTable table = new MarkdownTable(List.of("Run", "Dataset", "Answers", "Tokens", "Words", "Steps",
-                "Time/answer (ms)", "Time/word (ms)", "Repetition (%)"));
+        MarkdownTable table = new MarkdownTable(List.of("Run", "Mode", "Dataset", "Answers", "Tokens", "Words",
+                "Steps", "Time/answer (ms)", "Time/word (ms)", "Repetition (%)"));
         for (RunReport run : runs) {
+            String mode = run.mode() == null ? MarkdownTable.MISSING : run.mode();
             for (Map.Entry<String, StatsSummary> e : run.stats().entrySet()) {
-                table.row(statsRow(run.runId(), ReportNames.title(e.getKey()), e.getValue()));
+                table.row(statsRow(run.runId(), mode, ReportNames.title(e.getKey()), e.getValue()));
             }
             if (run.statsOverall() != null) {
-                table.row(statsRow(run.runId(), ReportNames.title(ReportNames.OVERALL), run.statsOverall()));
+                table.row(statsRow(run.runId(), mode, ReportNames.title(ReportNames.OVERALL), run.statsOverall()));
             }
         }
         return table.render();
@@ -134,9 +141,9 @@ public final class MarkdownTables {
                 MarkdownTable.number(mean.candidate()), MarkdownTable.number(mean.relative()));
     }
 
-    private static List<String> statsRow(String runId, String dataset, StatsSummary s) {
+    private static List<String> statsRow(String runId, String mode, String dataset, StatsSummary s) {
         Function<Double, String> one = v -> MarkdownTable.number(v, 1);
-        return List.of(runId, dataset, Integer.toString(s.answers()), one.apply(s.tokens()), one.apply(s.words()),
+        return List.of(runId, mode, dataset, Integer.toString(s.answers()), one.apply(s.tokens()), one.apply(s.words()),
                 one.apply(s.steps()), one.apply(s.timePerAnswerMs()), MarkdownTable.number(s.timePerWordMs()),
                 one.apply(s.repetition() * 100.0));
     }

@@ -18,6 +18,8 @@ import java.util.TreeMap;
  * Everything the paper's tables need from one run.
  *
  * @param settings        the run's generation settings label when all its results share one, else null
+ * @param mode            the decoding mode of its answers ({@code exact}, {@code dual}, {@code prefix+t0.9}, ...);
+ *                        several, sorted and joined by {@code ", "}, when they differ; null when none is known
  * @param questions       results aggregated
  * @param errors          results that carry an error (generation or judging failed)
  * @param vqa             per dataset with VQA scores (paper order first): closed accuracy and open metrics in
@@ -29,7 +31,7 @@ import java.util.TreeMap;
  * @param stats           per dataset, results with response statistics only
  * @param statsOverall    over all results with response statistics; null when there are none
  */
-public record RunReport(String runId, String settings, int questions, int errors, Map<String, Integer> errorsByDataset,
+public record RunReport(String runId, String settings, String mode, int questions, int errors, Map<String, Integer> errorsByDataset,
                         Map<String, VqaSummary> vqa, Map<String, Map<String, VqaSummary>> vqaByKind,
                         JudgeSummary judge, Map<String, StatsSummary> stats,
                         StatsSummary statsOverall) {
@@ -64,7 +66,7 @@ public record RunReport(String runId, String settings, int questions, int errors
             }
         });
         List<ResponseStats> allStats = statsOf(results);
-        return new RunReport(runId, commonSettings(results), results.size(),
+        return new RunReport(runId, commonSettings(results), modes(results), results.size(),
                 errorsByDataset.values().stream().mapToInt(Integer::intValue).sum(), errorsByDataset, vqa,
                 vqaByKind, Aggregation.judge(results), stats, allStats.isEmpty() ? null : Aggregation.stats(allStats));
     }
@@ -96,6 +98,12 @@ public record RunReport(String runId, String settings, int questions, int errors
 
     private static List<ResponseStats> statsOf(List<QuestionResult> results) {
         return results.stream().map(QuestionResult::stats).filter(Objects::nonNull).toList();
+    }
+
+    private static String modes(List<QuestionResult> results) {
+        List<String> distinct = results.stream().map(QuestionResult::mode).filter(Objects::nonNull).distinct()
+                .sorted().toList();
+        return distinct.isEmpty() ? null : String.join(", ", distinct);
     }
 
     private static String commonSettings(List<QuestionResult> results) {

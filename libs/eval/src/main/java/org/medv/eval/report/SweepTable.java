@@ -8,13 +8,14 @@ import java.util.Set;
 
 /**
  * A sweep in the layout of the paper's Table 5: one row per generation setting (generation length, block length,
- * steps), then the score, the time per answer and the repetition. Settings labels that are not all {@code k=v} lists
- * go into a single "Settings" column.
+ * steps, and the decoding mode's cache, threshold and refresh interval when the sweep varies them), the decoding mode
+ * the answers report (when known), then the score, the time per answer and the repetition. Settings labels that are
+ * not all {@code k=v} lists go into a single "Settings" column.
  */
 public final class SweepTable {
-    private static final List<String> KNOWN_KEYS = List.of("gen", "block", "steps");
+    private static final List<String> KNOWN_KEYS = List.of("gen", "block", "steps", "cache", "threshold", "refresh");
     private static final Map<String, String> TITLES = Map.of("gen", "Gen length", "block", "Block length",
-            "steps", "Steps");
+            "steps", "Steps", "cache", "Cache", "threshold", "Threshold", "refresh", "Refresh every");
 
     private SweepTable() {
     }
@@ -33,6 +34,10 @@ public final class SweepTable {
         } else {
             header.add("Settings");
         }
+        boolean modes = rows.stream().anyMatch(r -> r.mode() != null);
+        if (modes) {
+            header.add("Mode");
+        }
         header.addAll(List.of("Score", "Time/answer (ms)", "Repetition (%)"));
         MarkdownTable table = new MarkdownTable(header);
         for (SweepRow row : rows) {
@@ -42,6 +47,9 @@ public final class SweepTable {
                 keys.forEach(k -> cells.add(settings.getOrDefault(k, MarkdownTable.MISSING)));
             } else {
                 cells.add(row.settings());
+            }
+            if (modes) {
+                cells.add(row.mode() == null ? MarkdownTable.MISSING : row.mode());
             }
             cells.add(MarkdownTable.number(row.score()));
             cells.add(MarkdownTable.number(row.timePerAnswerMs(), 1));

@@ -32,7 +32,7 @@ class MarkdownTablesTest {
     void extraVqaDatasetsGetTheirOwnColumns() {
         RunReport custom = RunReport.aggregate("c", List.of(new org.medv.eval.QuestionResult("c", "my-set", "1",
                 null, "yes", "yes", new org.medv.eval.VqaScore(org.medv.eval.AnswerType.CLOSED, true, 0, 0, 0, 0),
-                null, null, null, null, null, null)));
+                null, null, null, null, null, null, null)));
         assertEquals("""
                 | Run | VQA-RAD Open (recall) | VQA-RAD Closed (accuracy) | SLAKE Open (recall) | SLAKE Closed (accuracy) \
                 | PathVQA Open (recall) | PathVQA Closed (accuracy) | my-set Open (recall) | my-set Closed (accuracy) |

@@ -15,6 +15,7 @@ import java.util.List;
  */
 final class ReportFixtures {
     static final String SETTINGS = "gen=128,block=64,steps=128";
+    static final String MODE = "prefix+t0.9";
 
     private ReportFixtures() {
     }
@@ -42,12 +43,12 @@ final class ReportFixtures {
 
     private static QuestionResult vqa(String dataset, String id, String kind, VqaScore score, ResponseStats stats) {
         return new QuestionResult("r1", dataset, id, SETTINGS, "prediction", "truth", score, null, null, null, stats,
-                null, kind);
+                null, kind, MODE);
     }
 
     private static QuestionResult judged(String id, JudgeScore score, String type, String domain, ResponseStats stats,
                                          String error) {
         return new QuestionResult("r1", "qa50", id, SETTINGS, "answer", "reference", null, score, type, domain, stats,
-                error, null);
+                error, null, MODE);
     }
 }

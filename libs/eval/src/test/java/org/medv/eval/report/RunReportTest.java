@@ -1,8 +1,10 @@
 package org.medv.eval.report;
 
 import org.junit.jupiter.api.Test;
+import org.medv.eval.QuestionResult;
 import org.medv.eval.vqa.VqaSummary;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +20,7 @@ class RunReportTest {
     void countsQuestionsErrorsAndSettings() {
         assertEquals("r1", report.runId());
         assertEquals(ReportFixtures.SETTINGS, report.settings());
+        assertEquals("prefix+t0.9", report.mode());
         assertEquals(9, report.questions());
         assertEquals(1, report.errors());
         assertEquals(Map.of("qa50", 1), report.errorsByDataset());
@@ -82,6 +85,21 @@ class RunReportTest {
         assertNull(empty.judge());
         assertNull(empty.statsOverall());
         assertNull(empty.settings());
+        assertNull(empty.mode());
+    }
+
+    @Test
+    void modesOfARunAreListedWhenTheyDiffer() {
+        List<QuestionResult> results = new ArrayList<>(ReportFixtures.results());
+        QuestionResult first = results.get(0);
+        results.set(0, new QuestionResult(first.runId(), first.dataset(), first.questionId(), first.settings(),
+                first.prediction(), first.groundTruth(), first.vqa(), null, null, null, first.stats(), null,
+                first.kind(), "exact"));
+        QuestionResult second = results.get(1);
+        results.set(1, new QuestionResult(second.runId(), second.dataset(), second.questionId(), second.settings(),
+                second.prediction(), second.groundTruth(), second.vqa(), null, null, null, second.stats(), null,
+                second.kind(), null));
+        assertEquals("exact, prefix+t0.9", RunReport.aggregate("r1", results).mode(), "sorted, unknown left out");
     }
 
     @Test
@@ -89,6 +107,7 @@ class RunReportTest {
         String json = report.toJson();
         assertTrue(json.contains("\"relative\": 75.0"), json);
         assertTrue(json.contains("\"timePerWordMs\": 160.0"), json);
+        assertTrue(json.contains("\"mode\": \"prefix+t0.9\""), json);
         assertEquals(report, RunReport.fromJson(json));
     }
 
