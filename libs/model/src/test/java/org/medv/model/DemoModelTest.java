@@ -34,13 +34,13 @@ class DemoModelTest {
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(img, "png", png);
         GenerationOptions o = new GenerationOptions(16, 8, 8, 0, 0, 0, Remasking.LOW_CONFIDENCE, null, null);
-        try (MedvModel model = MedvModel.load(MedvModel.LoadOptions.of(dir, null))) {
+        try (MedvModel model = MedvModel.load(LoadOptions.of(dir, null))) {
             assertTrue(model.hasVision());
             assertNotNull(model.tokenizer());
             assertEquals(model.tokenizer().encode("<|mdm_mask|>")[0], model.tokens().mask());
             int[] prompt = model.prompts().promptIds("Is there a lesion?", 1);
             ModelConfigTest.withSystemPrompt(dir, "");
-            try (MedvModel without = MedvModel.load(MedvModel.LoadOptions.of(dir, null))) {
+            try (MedvModel without = MedvModel.load(LoadOptions.of(dir, null))) {
                 // the model's prompts follow its config: no system turn, the BOS on the user turn
                 int[] bare = without.prompts().promptIds("Is there a lesion?", 1);
                 assertTrue(bare.length < prompt.length);
@@ -49,7 +49,7 @@ class DemoModelTest {
                         Arrays.copyOfRange(bare, bare.length - 8, bare.length));
             }
             ModelConfigTest.withKey(dir, ModelConfig.KEEP_IMAGE_NEWLINE_KEY, new JsonPrimitive(true));
-            try (MedvModel keeping = MedvModel.load(MedvModel.LoadOptions.of(dir, null))) {
+            try (MedvModel keeping = MedvModel.load(LoadOptions.of(dir, null))) {
                 // upstream inference drops the "\n" after <image>; a model that declares so keeps it
                 int[] kept = keeping.prompts().promptIds("Is there a lesion?", 1);
                 int image = Arrays.stream(kept).boxed().toList().indexOf(-200);

@@ -65,7 +65,7 @@ class LayoutVariantsTest {
         copyTensors(dir.resolve("model.safetensors"), n -> n.startsWith("model.vision_tower") || n.startsWith(
                 "model.mm_projector") ? null : n);
         assertTextRunsReproduce(dir);
-        try (MedvModel model = MedvModel.load(MedvModel.LoadOptions.of(dir, null))) {
+        try (MedvModel model = MedvModel.load(LoadOptions.of(dir, null))) {
             assertFalse(model.hasVision());
             InvalidRequestException e = assertThrows(InvalidRequestException.class,
                     () -> model.generate(new int[] {1, -200}, List.of(new byte[] {1}), GenerationOptions.defaults(),
@@ -76,7 +76,7 @@ class LayoutVariantsTest {
 
     private static void assertTextRunsReproduce(Path dir) {
         var runs = Golden.expected(Golden.base()).getAsJsonArray("text_runs");
-        try (MedvModel model = MedvModel.load(MedvModel.LoadOptions.of(dir, null))) {
+        try (MedvModel model = MedvModel.load(LoadOptions.of(dir, null))) {
             for (var el : runs) {
                 JsonObject run = el.getAsJsonObject();
                 GenerationOptions o = new GenerationOptions(run.get("gen_length").getAsInt(),

@@ -84,11 +84,11 @@ class MedvModelGoldenTest {
 
     static MedvModel load(Path set) {
         // the anyres set reuses the base set's stand-alone tower config (same tower weights)
-        return MedvModel.load(MedvModel.LoadOptions.of(set.resolve("model"), Golden.base().resolve("vision_tower")));
+        return MedvModel.load(LoadOptions.of(set.resolve("model"), Golden.base().resolve("vision_tower")));
     }
 
     private static PixelValues pixels(MedvModel model, Path set, JsonObject e) throws IOException {
-        return model.preprocess(Files.readAllBytes(set.resolve(e.get("prompt_image").getAsString())));
+        return model.vision().preprocess(Files.readAllBytes(set.resolve(e.get("prompt_image").getAsString())));
     }
 
     static GenerationOptions options(JsonObject run) {
