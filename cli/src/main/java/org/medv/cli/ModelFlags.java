@@ -1,5 +1,6 @@
 package org.medv.cli;
 
+import org.medv.model.LoadOptions;
 import org.medv.model.MedvModel;
 import org.medv.model.image.ImageDecoder;
 import picocli.CommandLine.Mixin;
@@ -25,9 +26,9 @@ final class ModelFlags {
     @Mixin
     Progress.Flag progress = new Progress.Flag();
 
-    MedvModel.LoadOptions loadOptions(Path model) {
-        return new MedvModel.LoadOptions(model, visionTower, device, dtype, ImageDecoder.PIL_MAX_IMAGE_PIXELS,
-                HubCache.roots(), MedvModel.Parts.ALL);
+    LoadOptions loadOptions(Path model) {
+        return new LoadOptions(model, visionTower, device, dtype, ImageDecoder.PIL_MAX_IMAGE_PIXELS,
+                HubCache.roots());
     }
 
     /** Loads {@code model} with a progress line (MiB of the checkpoint's tensors) on {@code err}. */

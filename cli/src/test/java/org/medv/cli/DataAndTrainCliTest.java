@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medv.model.LoadOptions;
 import org.medv.model.MedvModel;
 
 import java.io.IOException;
@@ -51,7 +52,7 @@ class DataAndTrainCliTest {
         assertFalse(summary.get("stopped").getAsBoolean());
         assertTrue(summary.get("wall_s").getAsDouble() > 0);
         assertFalse(summary.has("eval_accuracy"), "stage 2 has no held-out labels");
-        try (MedvModel m = MedvModel.load(MedvModel.LoadOptions.of(out, null))) {
+        try (MedvModel m = MedvModel.load(LoadOptions.of(out, null))) {
             assertTrue(m.hasVision(), "the checkpoint is a complete multimodal model directory");
         }
     }

@@ -2,7 +2,7 @@ package org.medv.serving;
 
 import com.google.protobuf.ByteString;
 import org.medv.model.InvalidRequestException;
-import org.medv.model.MedvModel.ImageEmbedding;
+import org.medv.model.ImageEmbedding;
 import org.medv.model.safetensors.Float16;
 import org.medv.proto.v1.DType;
 import org.medv.proto.v1.Embeddings;

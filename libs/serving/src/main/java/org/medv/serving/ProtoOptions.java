@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Proto {@code GenerationOptions} to the sampler's record and back. Unset fields (proto presence: an explicit 0 is a
- * value) take {@code defaults}, the served model's ({@code MedvModel.generationDefaults()}); stop strings are
+ * value) take {@code defaults}, the served model's ({@code TextSide.generationDefaults()}); stop strings are
  * tokenized without special tokens as upstream does ({@code "<|eot_id|>"} becomes {@code [126348]}); an unset
  * {@code forbid_ids} keeps the model's forbidden ids, a set one (even empty) replaces them. Invalid values throw
  * {@link InvalidRequestException} naming the field.

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import org.medv.model.InvalidRequestException;
+import org.medv.model.LoadOptions;
 import org.medv.model.MedvModel;
 import org.medv.model.ModelLoadException;
 import org.medv.model.config.ModelConfig;
@@ -37,13 +38,13 @@ public final class TrainableModel implements AutoCloseable {
         this.model = model;
         this.config = model.config();
         this.llm = model.llm();
-        this.vision = model.vision();
+        this.vision = model.vision().encoder();
     }
 
     /** Loads {@code dir} (with {@code visionTowerDir} as MedvModel's --vision-tower, may be null) in float32. */
     public static TrainableModel load(Path dir, Path visionTowerDir, List<Path> hubCaches) {
-        MedvModel m = MedvModel.load(new MedvModel.LoadOptions(dir, visionTowerDir, "cpu", "f32",
-                ImageDecoder.PIL_MAX_IMAGE_PIXELS, hubCaches, MedvModel.Parts.ALL));
+        MedvModel m = MedvModel.load(new LoadOptions(dir, visionTowerDir, "cpu", "f32",
+                ImageDecoder.PIL_MAX_IMAGE_PIXELS, hubCaches));
         if (m.config().multimodal() && !m.hasVision()) {
             m.close();
             // MedvModel defers a missing tower to the first image; training needs it now
@@ -65,7 +66,7 @@ public final class TrainableModel implements AutoCloseable {
     }
 
     public VisionTowerLocator.Located tower() {
-        return model.tower();
+        return model.vision().tower();
     }
 
     public NDManager manager() {
@@ -111,7 +112,7 @@ public final class TrainableModel implements AutoCloseable {
                     + " is text-only");
         }
         try {
-            return model.preprocess(Files.readAllBytes(image));
+            return model.vision().preprocess(Files.readAllBytes(image));
         } catch (IOException | InvalidRequestException e) {
             throw new TrainingDataException("cannot read image " + image + " (check image_dir): " + e.getMessage(), e);
         }
@@ -119,7 +120,7 @@ public final class TrainableModel implements AutoCloseable {
 
     /** One image's embedding rows [tokens, hidden] in {@code m}'s scope (differentiable). */
     public NDArray imageRows(NDManager m, PixelValues pv) {
-        return model.imageRows(m, pv);
+        return model.vision().imageRows(m, pv);
     }
 
     /**
@@ -127,7 +128,7 @@ public final class TrainableModel implements AutoCloseable {
      * image's rows ({@code prepare_inputs_labels_for_multimodal}).
      */
     public NDArray splice(NDManager m, int[] ids, List<NDArray> images) {
-        return model.spliceRows(m, ids, images);
+        return model.language().spliceRows(m, ids, images);
     }
 
     @Override

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medv.model.LoadOptions;
 import org.medv.model.MedvModel;
 import org.medv.model.sampler.DiffusionSampler;
 import org.medv.model.sampler.GenerationOptions;
@@ -117,7 +118,7 @@ class TrainerTest {
             assertTrue(Files.isRegularFile(out.resolve(Trainer.STATE_FILE)));
             assertTrue(Files.isRegularFile(out.resolve("tokenizer.json")));
             TrainableModel trained = t.model();
-            try (MedvModel loaded = MedvModel.load(MedvModel.LoadOptions.of(out, null))) {
+            try (MedvModel loaded = MedvModel.load(LoadOptions.of(out, null))) {
                 List<NDArray> a = trained.llm().weights().parameters();
                 List<NDArray> b = loaded.llm().weights().parameters();
                 assertEquals(a.size(), b.size());
@@ -127,7 +128,7 @@ class TrainerTest {
                 byte[] png = Files.readAllBytes(dir.resolve("images/red.png"));
                 try (NDManager m = trained.manager().newSubManager()) {
                     float[] ours = trained.imageRows(m, trained.pixels(dir.resolve("images/red.png"))).toFloatArray();
-                    assertArrayEquals(ours, loaded.encodeImage(png).data(), 0f);
+                    assertArrayEquals(ours, loaded.vision().encodeImage(png).data(), 0f);
                 }
                 // the checkpoint declares the system message it was trained with (TinySetup's)
                 assertEquals("Answer.", loaded.prompts().systemPrompt());

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medv.model.LoadOptions;
 import org.medv.model.MedvModel;
 
 import java.nio.file.Files;
@@ -142,10 +143,10 @@ class VisionStageTest {
             assertTrue(Files.isRegularFile(out.resolve(ImageLabelObjective.HEAD_FILE)));
             assertTrue(Files.readString(out.resolve(ImageLabelObjective.HEAD_CLASSES_FILE)).contains("\"green\""));
             byte[] png = Files.readAllBytes(dir.resolve("images/green.png"));
-            try (MedvModel loaded = MedvModel.load(MedvModel.LoadOptions.of(out, null));
+            try (MedvModel loaded = MedvModel.load(LoadOptions.of(out, null));
                  NDManager m = t.model().manager().newSubManager()) {
                 NDArray ours = t.model().imageRows(m, t.model().pixels(dir.resolve("images/green.png")));
-                assertArrayEquals(ours.toFloatArray(), loaded.encodeImage(png).data(), 0f);
+                assertArrayEquals(ours.toFloatArray(), loaded.vision().encodeImage(png).data(), 0f);
             }
         }
     }
