@@ -10,8 +10,9 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.medv.denoiser.engine.Engine;
+import org.medv.denoiser.engine.EngineModel;
 import org.medv.denoiser.engine.EngineSettings;
-import org.medv.model.MedvModel;
+import org.medv.model.LoadOptions;
 
 import java.util.Map;
 
@@ -27,12 +28,12 @@ public class EngineProducer {
     Engine engine(ModelConfig model, DenoiserConfig denoiser, TopicsConfig topics, MeterRegistry registry,
                   @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         EngineSettings settings = denoiser.settings(model);
-        MedvModel.LoadOptions defaults = MedvModel.LoadOptions.of(settings.modelDir(), null);
-        MedvModel.LoadOptions load = new MedvModel.LoadOptions(settings.modelDir(), null, settings.device(),
-                settings.dtype(), defaults.maxImagePixels(), defaults.hubCaches(), MedvModel.Parts.LANGUAGE);
+        LoadOptions defaults = LoadOptions.of(settings.modelDir(), null);
+        LoadOptions load = new LoadOptions(settings.modelDir(), null, settings.device(), settings.dtype(),
+                defaults.maxImagePixels(), defaults.hubCaches());
         TopicProvisioner.provisionInBackground(kafka, topics);
         KafkaEventSink sink = new KafkaEventSink(kafka, topics.steps(), topics.answers());
-        Engine engine = new Engine(settings, () -> MedvModel.load(load), sink, new EngineMetrics(registry));
+        Engine engine = new Engine(settings, () -> EngineModel.load(load), sink, new EngineMetrics(registry));
         Gauge.builder("medv.denoiser.queue.depth", engine, Engine::queueDepth)
                 .description("Requests waiting for the engine")
                 .register(registry);

@@ -10,6 +10,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.medv.model.LoadOptions;
 import org.medv.model.MedvModel;
 import org.medv.proto.v1.AnswerRecord;
 import org.medv.proto.v1.DenoiseEvent;
@@ -46,7 +47,7 @@ final class Harness implements AutoCloseable {
     }
 
     static MedvModel loadModel() {
-        return MedvModel.load(MedvModel.LoadOptions.of(modelDir(), null));
+        return MedvModel.load(LoadOptions.of(modelDir(), null));
     }
 
     static byte[] png() {

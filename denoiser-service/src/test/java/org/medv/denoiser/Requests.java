@@ -35,7 +35,7 @@ final class Requests {
     }
 
     static Embeddings embeddings(MedvModel model, byte[] png) {
-        return EmbeddingCodec.encode(model.encodeImage(png), DType.DTYPE_FLOAT32, "test-digest");
+        return EmbeddingCodec.encode(model.vision().encodeImage(png), DType.DTYPE_FLOAT32, "test-digest");
     }
 
     static StartRequest.Builder withImage(MedvModel model, byte[] png, GenerationOptions o) {

@@ -2,7 +2,7 @@ package org.medv.gateway;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.medv.model.InvalidRequestException;
-import org.medv.model.MedvModel;
+import org.medv.model.TextSide;
 import org.medv.model.sampler.GenerationOptions;
 import org.medv.model.text.ChatMessage;
 import org.medv.model.text.ImagePlaceholder;
@@ -33,7 +33,7 @@ public class AskPlanner {
     public AskPlan plan(AskRequest req) {
         long receivedMs = System.currentTimeMillis();
         long receivedNanos = System.nanoTime();
-        MedvModel model = models.model();
+        TextSide model = models.model();
         int images = req.getImage().isEmpty() ? 0 : 1;
         if (req.getImage().size() > maxImageBytes) {
             throw new InvalidRequestException("image", "the image is " + req.getImage().size()

@@ -6,7 +6,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
-import org.medv.model.MedvModel;
+import org.medv.model.TextSide;
 import org.medv.model.sampler.GenerationOptions;
 
 /**
@@ -18,7 +18,7 @@ public class ModelHolder {
     private static final Logger LOG = Logger.getLogger(ModelHolder.class);
 
     private final GatewayConfig config;
-    private volatile MedvModel model;
+    private volatile TextSide model;
     private volatile String failure;
 
     ModelHolder(GatewayConfig config) {
@@ -34,8 +34,7 @@ public class ModelHolder {
     private void load() {
         try {
             long t0 = System.nanoTime();
-            model = MedvModel.load(MedvModel.LoadOptions.of(config.model().dir(), null)
-                    .withParts(MedvModel.Parts.TOKENIZER));
+            model = TextSide.load(config.model().dir());
             LOG.infof("tokenizer and config of %s loaded in %d ms", config.model().dir(),
                     (System.nanoTime() - t0) / 1_000_000);
         } catch (RuntimeException e) {
@@ -45,7 +44,7 @@ public class ModelHolder {
     }
 
     void onStop(@Observes ShutdownEvent ev) {
-        MedvModel m = model;
+        TextSide m = model;
         if (m != null) {
             m.close();
         }
@@ -70,9 +69,9 @@ public class ModelHolder {
         return model().generationDefaults();
     }
 
-    /** The loaded model; UNAVAILABLE while loading or after a failed load. */
-    public MedvModel model() {
-        MedvModel m = model;
+    /** The model's text side; UNAVAILABLE while loading or after a failed load. */
+    public TextSide model() {
+        TextSide m = model;
         if (m == null) {
             throw Status.UNAVAILABLE.withDescription(failure == null ? "the gateway is still loading the tokenizer"
                     : "the gateway could not load the tokenizer: " + failure).asRuntimeException();

@@ -7,7 +7,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
-import org.medv.model.MedvModel;
+import org.medv.model.LoadOptions;
+import org.medv.model.VisionSide;
 import org.medv.proto.v1.VisionGrpc;
 
 /**
@@ -22,13 +23,13 @@ public class ModelLoader {
 
     void onStart(@Observes StartupEvent event, VisionConfig config, VisionEngine engine,
                  Instance<GrpcHealthStorage> grpcHealth) {
-        MedvModel.LoadOptions options = VisionBeans.loadOptions(config);
+        LoadOptions options = VisionBeans.loadOptions(config);
         // quarkus-grpc marks every service SERVING when its server starts, before StartupEvent
         setGrpcHealth(grpcHealth, ServingStatus.NOT_SERVING);
         long start = System.nanoTime();
         LOG.infof("loading the vision model from %s (device %s, dtype %s)", options.modelDir(), options.device(),
                 options.dtype());
-        engine.load(() -> MedvModel.load(options)).whenComplete((ok, error) -> {
+        engine.load(() -> VisionSide.load(options)).whenComplete((ok, error) -> {
             if (error == null) {
                 LOG.infof("vision model loaded in %d ms", (System.nanoTime() - start) / 1_000_000);
                 setGrpcHealth(grpcHealth, ServingStatus.SERVING);

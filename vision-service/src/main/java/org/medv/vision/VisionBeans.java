@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.medv.model.MedvModel;
+import org.medv.model.LoadOptions;
 
 import java.util.List;
 
@@ -34,9 +34,9 @@ public class VisionBeans {
                 VisionSettings.wireDtype(v.dtype()));
     }
 
-    static MedvModel.LoadOptions loadOptions(VisionConfig config) {
+    static LoadOptions loadOptions(VisionConfig config) {
         VisionConfig.Model m = config.model();
-        return new MedvModel.LoadOptions(m.dir(), m.visionTower().orElse(null), m.device(), m.dtype(),
-                config.vision().maxPixels(), m.hubCaches().orElse(List.of()), MedvModel.Parts.VISION);
+        return new LoadOptions(m.dir(), m.visionTower().orElse(null), m.device(), m.dtype(),
+                config.vision().maxPixels(), m.hubCaches().orElse(List.of()));
     }
 }

@@ -1,8 +1,9 @@
 package org.medv.vision;
 
+import org.medv.model.ImageEmbedding;
 import org.medv.model.InvalidRequestException;
-import org.medv.model.MedvModel;
 import org.medv.model.ModelLoadException;
+import org.medv.model.VisionSide;
 import org.medv.proto.v1.Embeddings;
 import org.medv.serving.CapacityExceededException;
 import org.medv.serving.EmbeddingCodec;
@@ -20,7 +21,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Owns the vision model and the one thread that runs it: the model is not safe for concurrent forwards, so every
+ * Owns the model's vision side and the one thread that runs it: the model is not safe for concurrent forwards, so every
  * load and encode runs on that thread, behind a bounded queue (full = {@link CapacityExceededException}). Size
  * checks, the digest and cache hits happen on the caller's thread and never wait for the model. Plain Java: the
  * Quarkus adapters only create, feed and close it.
@@ -36,7 +37,7 @@ public final class VisionEngine implements AutoCloseable {
     private final VisionMetrics metrics;
     private final EmbeddingCache cache;
     private final ThreadPoolExecutor worker;
-    private volatile MedvModel model;
+    private volatile VisionSide model;
     private volatile RuntimeException loadFailure;
 
     public VisionEngine(VisionSettings settings, VisionMetrics metrics) {
@@ -55,7 +56,7 @@ public final class VisionEngine implements AutoCloseable {
     }
 
     /** Loads the model on the model thread; encodes that arrive meanwhile queue behind the load. */
-    public CompletableFuture<Void> load(Supplier<MedvModel> loader) {
+    public CompletableFuture<Void> load(Supplier<VisionSide> loader) {
         return CompletableFuture.runAsync(() -> {
             try {
                 model = loader.get();
@@ -134,8 +135,8 @@ public final class VisionEngine implements AutoCloseable {
             return new Encoded(hit, true);
         }
         metrics.cacheMiss();
-        MedvModel m = requireModel();
-        MedvModel.ImageEmbedding rows;
+        VisionSide m = requireModel();
+        ImageEmbedding rows;
         try {
             rows = m.encodeImage(image);
         } catch (InvalidRequestException e) {
@@ -148,7 +149,7 @@ public final class VisionEngine implements AutoCloseable {
         return new Encoded(wire, false);
     }
 
-    private MedvModel requireModel() {
+    private VisionSide requireModel() {
         if (loadFailure != null) {
             metrics.rejected(VisionMetrics.MODEL_UNAVAILABLE);
             throw new ModelLoadException("the vision model failed to load: " + loadFailure.getMessage());
@@ -180,7 +181,7 @@ public final class VisionEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
-        MedvModel m = model;
+        VisionSide m = model;
         if (m != null) {
             m.close();
         }

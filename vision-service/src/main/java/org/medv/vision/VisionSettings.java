@@ -5,7 +5,7 @@ import org.medv.proto.v1.DType;
 import java.util.Locale;
 
 /**
- * The service's own limits, validated once at startup (the model's limits travel in {@code MedvModel.LoadOptions}).
+ * The service's own limits, validated once at startup (the model's limits travel in {@code LoadOptions}).
  *
  * @param maxImageBytes the largest image accepted, in encoded bytes
  * @param cacheEntries  embeddings kept by image digest; 0 turns the cache off

@@ -6,8 +6,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.medv.model.DemoModel;
 import org.medv.model.InvalidRequestException;
-import org.medv.model.MedvModel;
+import org.medv.model.LoadOptions;
 import org.medv.model.ModelLoadException;
+import org.medv.model.VisionSide;
 import org.medv.proto.v1.DType;
 import org.medv.serving.CapacityExceededException;
 
@@ -70,7 +71,7 @@ class VisionEngineTest {
     void float16WireAndLeastRecentlyUsedEviction(@TempDir Path dir) {
         engine = new VisionEngine(new VisionSettings(1 << 20, 1, 4, DType.DTYPE_FLOAT16), new VisionMetrics(registry));
         DemoModel.write(dir, 5);
-        engine.load(() -> MedvModel.load(MedvModel.LoadOptions.of(dir, null).withParts(MedvModel.Parts.VISION)))
+        engine.load(() -> VisionSide.load(LoadOptions.of(dir, null)))
                 .join();
         assertEquals(VisionEngine.State.READY, engine.state());
         byte[] a = TestImages.png(28, 28, 1);
@@ -93,7 +94,7 @@ class VisionEngineTest {
     void anUndecodableImageFailsItsRequestOnly(@TempDir Path dir) {
         engine = new VisionEngine(new VisionSettings(1 << 20, 4, 4, DType.DTYPE_FLOAT32), new VisionMetrics(registry));
         DemoModel.write(dir, 5);
-        engine.load(() -> MedvModel.load(MedvModel.LoadOptions.of(dir, null).withParts(MedvModel.Parts.VISION)));
+        engine.load(() -> VisionSide.load(LoadOptions.of(dir, null)));
         CompletionException e = assertThrows(CompletionException.class,
                 () -> encode(TestImages.corruptPng()).join());
         assertInstanceOf(InvalidRequestException.class, e.getCause());

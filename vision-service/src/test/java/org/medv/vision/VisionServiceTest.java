@@ -20,7 +20,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.medv.model.MedvModel;
+import org.medv.model.ImageEmbedding;
+import org.medv.model.LoadOptions;
+import org.medv.model.VisionSide;
 import org.medv.proto.v1.DType;
 import org.medv.proto.v1.EncodeReply;
 import org.medv.proto.v1.EncodeRequest;
@@ -80,10 +82,9 @@ class VisionServiceTest {
         assertTrue(second.getCached());
         assertEquals(first.getEmbeddings(), second.getEmbeddings());
 
-        try (MedvModel model = MedvModel.load(MedvModel.LoadOptions.of(modelDir, null)
-                .withParts(MedvModel.Parts.VISION))) {
-            MedvModel.ImageEmbedding expected = model.encodeImage(png);
-            MedvModel.ImageEmbedding served = EmbeddingCodec.decode(first.getEmbeddings());
+        try (VisionSide model = VisionSide.load(LoadOptions.of(modelDir, null))) {
+            ImageEmbedding expected = model.encodeImage(png);
+            ImageEmbedding served = EmbeddingCodec.decode(first.getEmbeddings());
             assertEquals(expected.rows(), served.rows());
             assertEquals(expected.cols(), served.cols());
             assertArrayEquals(expected.data(), served.data(), "the served rows are the model's rows, bit for bit");

@@ -1,7 +1,7 @@
 package org.medv.denoiser.engine;
 
 import org.medv.model.InvalidRequestException;
-import org.medv.model.MedvModel;
+import org.medv.model.TextSide;
 import org.medv.model.config.LladaConfig;
 import org.medv.model.sampler.GenerationOptions;
 import org.medv.model.text.ImagePlaceholder;
@@ -23,7 +23,7 @@ final class Admission {
     }
 
     /** Options a request leaves unset take the model's defaults ({@code generation_config.json}). */
-    static Job admit(StartRequest r, MedvModel model, long receivedNanos) {
+    static Job admit(StartRequest r, TextSide model, long receivedNanos) {
         String id = r.getRequestId();
         if (id.isBlank() || id.length() > MAX_REQUEST_ID_LENGTH) {
             throw new InvalidRequestException("request_id", "request_id must hold 1 to " + MAX_REQUEST_ID_LENGTH

@@ -2,7 +2,8 @@ package org.medv.denoiser.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import org.medv.model.MedvModel;
+import org.medv.model.LanguageSide;
+import org.medv.model.TextSide;
 import org.medv.model.sampler.BatchDecoder;
 import org.medv.model.sampler.Decoding;
 import org.medv.model.sampler.GenerationResult;
@@ -46,7 +47,7 @@ public final class Engine implements AutoCloseable {
     private static final int RECENT_IDS = 4096;
 
     private final EngineSettings settings;
-    private final Supplier<MedvModel> loader;
+    private final Supplier<EngineModel> loader;
     private final EventSink sink;
     private final EngineObserver observer;
     private final BlockingQueue<Job> queue;
@@ -61,12 +62,12 @@ public final class Engine implements AutoCloseable {
     });
     private final Thread thread;
     private final ExecutorService finisher;
-    private volatile MedvModel model;
+    private volatile EngineModel model;
     private volatile String unavailable = "the model is loading";
     private volatile boolean closing;
 
     /** Takes ownership of {@code sink}: {@link #close} closes it after the last final record. */
-    public Engine(EngineSettings settings, Supplier<MedvModel> loader, EventSink sink, EngineObserver observer) {
+    public Engine(EngineSettings settings, Supplier<EngineModel> loader, EventSink sink, EngineObserver observer) {
         this.settings = settings;
         this.loader = loader;
         this.sink = sink;
@@ -104,12 +105,12 @@ public final class Engine implements AutoCloseable {
      * CapacityExceededException, DuplicateRequestException or EngineUnavailableException; never blocks.
      */
     public int submit(StartRequest request) {
-        MedvModel m = model;
+        EngineModel m = model;
         String reason = unavailableReason();
         if (m == null || reason != null) {
             throw new EngineUnavailableException(reason == null ? "the model is loading" : reason);
         }
-        Job job = Admission.admit(request, m, System.nanoTime());
+        Job job = Admission.admit(request, m.text(), System.nanoTime());
         if (recent.containsKey(job.id()) || active.putIfAbsent(job.id(), job) != null) {
             throw new DuplicateRequestException("request " + job.id() + " was already started");
         }
@@ -153,7 +154,7 @@ public final class Engine implements AutoCloseable {
             LOG.error("model failed to load from {}", settings.modelDir(), e);
             return;
         }
-        BatchDecoder batch = new BatchDecoder(model.llm());
+        BatchDecoder batch = new BatchDecoder(model.language().llm());
         try {
             while (!closing) {
                 if (running.isEmpty()) {
@@ -190,7 +191,8 @@ public final class Engine implements AutoCloseable {
     /** Moves a request from the queue into the batch: its prompt embeddings spliced, its decoding set up. */
     private void join(Job job) {
         long started = System.nanoTime();
-        StepPublisher steps = new StepPublisher(job, sink, observer, settings.stepStride(), model.tokens().mask(),
+        LanguageSide language = model.language();
+        StepPublisher steps = new StepPublisher(job, sink, observer, settings.stepStride(), language.tokens().mask(),
                 () -> closing);
         if (job.cancelRequested()) {
             finishLater(job, Outcome.unrun(FinishReason.FINISH_REASON_CANCELLED), started, 0);
@@ -200,12 +202,12 @@ public final class Engine implements AutoCloseable {
             finishLater(job, Outcome.unrun(FinishReason.FINISH_REASON_DEADLINE), started, 0);
             return;
         }
-        NDManager m = model.manager().newSubManager();
+        NDManager m = language.manager().newSubManager();
         try {
             int[] promptIds = job.request().getPromptIdsList().stream().mapToInt(Integer::intValue).toArray();
             var images = job.request().getImagesList().stream().map(EmbeddingCodec::decode).toList();
-            NDArray prompt = model.promptEmbeddingsFromRows(m, promptIds, images);
-            Decoding d = new Decoding(model.llm(), model.tokens(), prompt, job.options(), steps);
+            NDArray prompt = language.promptEmbeddingsFromRows(m, promptIds, images);
+            Decoding d = new Decoding(language.llm(), language.tokens(), prompt, job.options(), steps);
             running.add(new Running(job, steps, m, d, started));
         } catch (RuntimeException e) {
             m.close();
@@ -220,7 +222,7 @@ public final class Engine implements AutoCloseable {
     private void stepAll(BatchDecoder batch) {
         List<Decoding> decodings = running.stream().map(Running::decoding).toList();
         try {
-            int stepped = batch.step(model.manager(), decodings);
+            int stepped = batch.step(model.language().manager(), decodings);
             observer.batch(stepped);
         } catch (RuntimeException e) {
             // a forward's failure cannot be pinned on one request of the batch: each of them fails
@@ -304,10 +306,10 @@ public final class Engine implements AutoCloseable {
         if (!job.finishOnce()) {
             return;
         }
-        MedvModel m = model;
-        String text = o.outputIds().length == 0 || m == null ? "" : decode(m, job, o.outputIds());
+        EngineModel m = model;
+        String text = o.outputIds().length == 0 || m == null ? "" : decode(m.text(), job, o.outputIds());
         Timings timings = Events.timings(job, startedNanos, firstStepNanos, endNanos, o.steps());
-        int maskId = m == null ? 0 : m.tokens().mask();
+        int maskId = m == null ? 0 : m.text().tokens().mask();
         try {
             sink.publishFinal(job.id(), Events.finalEvent(job, o, text, timings, maskId),
                     Events.answer(job, o, text, timings)).get(settings.finalFlushTimeout().toMillis(),
@@ -345,16 +347,16 @@ public final class Engine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         failAll(null, "the denoiser shut down before the request ran");
-        MedvModel m = model;
+        EngineModel m = model;
         if (m != null && !thread.isAlive()) {
             m.close();
         }
         sink.close();
     }
 
-    private static String decode(MedvModel m, Job job, int[] ids) {
+    private static String decode(TextSide t, Job job, int[] ids) {
         try {
-            String text = m.decode(ids);
+            String text = t.decode(ids);
             return text == null ? "" : text;
         } catch (RuntimeException e) {
             LOG.warn("request {}: answer ids not decodable: {}", job.id(), e.getClass().getName());

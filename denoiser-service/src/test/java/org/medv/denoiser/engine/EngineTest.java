@@ -5,7 +5,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.medv.model.DemoModel;
 import org.medv.model.InvalidRequestException;
-import org.medv.model.MedvModel;
+import org.medv.model.LoadOptions;
+import org.medv.model.TextSide;
 import org.medv.model.config.GenerationDefaults;
 import org.medv.proto.v1.AnswerRecord;
 import org.medv.proto.v1.CacheMode;
@@ -39,14 +40,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class EngineTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static Path dir;
-    private static MedvModel prompts;
+    private static TextSide prompts;
 
     @BeforeAll
     static void writeModel() throws Exception {
         dir = Files.createTempDirectory("medv-engine-test");
         DemoModel.write(dir, 7);
         GenerationDefaults.declare(dir, Map.of("gen_length", 8, "block_length", 4, "steps", 8));
-        prompts = MedvModel.load(MedvModel.LoadOptions.of(dir, null).withParts(MedvModel.Parts.TOKENIZER));
+        prompts = TextSide.load(dir);
     }
 
     @AfterAll
@@ -243,7 +244,7 @@ class EngineTest {
         EngineSettings settings = new EngineSettings(dir, "cpu", "f32", capacity, maxBatch, 1,
                 Duration.ofSeconds(5));
         return new Engine(settings,
-                () -> MedvModel.load(MedvModel.LoadOptions.of(dir, null).withParts(MedvModel.Parts.LANGUAGE)),
+                () -> EngineModel.load(LoadOptions.of(dir, null)),
                 sink, observer);
     }
 
