@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * The whole path from the PNG file and prompt ids to the answer ids, through {@link MedvModel} as the CLI and the
- * services use it: preprocessing, tower, projector, merge, splice, sampler.
+ * The whole path from the PNG file and prompt ids to the answer ids, through {@link MedvModel} as the CLI uses it
+ * (the services hold the same sides apart): preprocessing, tower, projector, merge, splice, sampler.
  */
 class MedvModelGoldenTest {
 
