@@ -60,6 +60,18 @@ final class BenchStreamCommand implements Callable<Integer> {
     @Option(names = "--block-length", description = "block length (default ${DEFAULT-VALUE})")
     int blockLength = 32;
 
+    @Option(names = "--mode", paramLabel = "MODE",
+            description = "decoding mode: exact, none|prefix|dual with +t<threshold> and /r<refresh> (default exact)")
+    String mode = "exact";
+
+    @Option(names = "--in-process", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "also time the same request in this process on the served model (default on)")
+    boolean inProcess;
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "the served model, for the in-process baseline (default the demo model)")
+    Path model;
+
     @Mixin
     OutputFormat output = new OutputFormat();
 
@@ -91,13 +103,23 @@ final class BenchStreamCommand implements Callable<Integer> {
         try {
             byte[] png = java.nio.file.Files.readAllBytes(Launcher.repoRoot()
                     .resolve("testdata/golden/tiny-llada-medv/image0.png"));
-            AskRequest req = AskRequest.newBuilder().setQuestion("Is there a lesion?")
+            org.medv.model.sampler.GenerationOptions decoding = new org.medv.model.sampler.GenerationOptions(
+                    genLength, blockLength, steps, 0, 0, 0, org.medv.model.sampler.Remasking.LOW_CONFIDENCE, null,
+                    List.of()).withModeName(mode);
+            AskRequest req = AskRequest.newBuilder().setQuestion(QUESTION)
                     .setImage(com.google.protobuf.ByteString.copyFrom(png))
-                    .setOptions(GenerationOptions.newBuilder().setGenLength(genLength).setBlockLength(blockLength)
-                            .setSteps(steps).setNoStop(true)).build();
+                    .setOptions(org.medv.serving.ProtoOptions.resolved(GenerationOptions.newBuilder()
+                            .setNoStop(true).build(), decoding)).build();
+            if (inProcess) {
+                double ms = inProcess(model != null ? model : Launcher.repoRoot().resolve(UpCommand.DEMO_MODEL),
+                        png, decoding);
+                out.printf("in process: %.0f ms per request (best of 3, vision and generation, this JVM)%n", ms);
+                result.addProperty("in_process_ms", ms);
+            }
             run(channel, req, 1, 1); // warm-up
-            out.printf("gen_length=%d block_length=%d steps=%d, every step streamed, %d requests per client%n",
-                    genLength, blockLength, steps, requests);
+            out.printf("gen_length=%d block_length=%d steps=%d mode=%s, every step streamed, %d requests per"
+                    + " client%n", genLength, blockLength, steps, decoding.modeName(), requests);
+            result.addProperty("mode", decoding.modeName());
             result.addProperty("gen_length", genLength);
             result.addProperty("block_length", blockLength);
             result.addProperty("steps", steps);
@@ -138,6 +160,7 @@ final class BenchStreamCommand implements Callable<Integer> {
                 levels.add(level);
             }
             result.add("levels", levels);
+            summarize(out, result, levels);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             if (stack != null) {
@@ -148,6 +171,54 @@ final class BenchStreamCommand implements Callable<Integer> {
             OutputFormat.print(spec.commandLine().getOut(), result);
         }
         return 0;
+    }
+
+    private static final String QUESTION = "Is there a lesion?";
+
+    /** The ratios the targets are stated in: the whole stack against in-process, and n clients against one. */
+    private static void summarize(PrintWriter out, JsonObject result, JsonArray levels) {
+        JsonObject one = null;
+        for (var l : levels) {
+            if (l.getAsJsonObject().get("clients").getAsInt() == 1) {
+                one = l.getAsJsonObject();
+            }
+        }
+        if (one == null) {
+            return;
+        }
+        double single = one.getAsJsonObject("final_event_ms").get("p50").getAsDouble();
+        if (result.has("in_process_ms")) {
+            double ratio = single / result.get("in_process_ms").getAsDouble();
+            out.printf("one client through the stack: %.2fx the in-process time%n", ratio);
+            result.addProperty("stack_over_in_process", ratio);
+        }
+        for (var l : levels) {
+            JsonObject level = l.getAsJsonObject();
+            int n = level.get("clients").getAsInt();
+            if (n > 1) {
+                double ratio = level.getAsJsonObject("final_event_ms").get("p50").getAsDouble() / single;
+                out.printf("%d clients: final event p50 %.2fx one client's%n", n, ratio);
+                level.addProperty("final_p50_over_one_client", ratio);
+            }
+        }
+        out.flush();
+    }
+
+    /** The same request without the stack: image encoding and generation on the model loaded in this JVM. */
+    private static double inProcess(Path dir, byte[] png, org.medv.model.sampler.GenerationOptions o) {
+        try (org.medv.model.MedvModel m = org.medv.model.MedvModel.load(org.medv.model.LoadOptions.of(dir, null))) {
+            int[] prompt = m.prompts().promptIds(QUESTION, 1);
+            double best = Double.MAX_VALUE;
+            for (int r = 0; r < 4; r++) { // the first is a warm-up
+                long t = System.nanoTime();
+                m.generate(prompt, List.of(png), o, e -> { });
+                double ms = (System.nanoTime() - t) / 1e6;
+                if (r > 0) {
+                    best = Math.min(best, ms);
+                }
+            }
+            return best;
+        }
     }
 
     private static JsonObject percentiles(Number p50, Number p99) {
