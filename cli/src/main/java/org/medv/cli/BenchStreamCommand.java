@@ -64,9 +64,9 @@ final class BenchStreamCommand implements Callable<Integer> {
             description = "decoding mode: exact, none|prefix|dual with +t<threshold> and /r<refresh> (default exact)")
     String mode = "exact";
 
-    @Option(names = "--in-process", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "also time the same request in this process on the served model (default on)")
-    boolean inProcess;
+    @Option(names = "--no-in-process",
+            description = "skip timing the same request in this process on the served model")
+    boolean noInProcess;
 
     @Option(names = "--model", paramLabel = "DIR",
             description = "the served model, for the in-process baseline (default the demo model)")
@@ -110,7 +110,7 @@ final class BenchStreamCommand implements Callable<Integer> {
                     .setImage(com.google.protobuf.ByteString.copyFrom(png))
                     .setOptions(org.medv.serving.ProtoOptions.resolved(GenerationOptions.newBuilder()
                             .setNoStop(true).build(), decoding)).build();
-            if (inProcess) {
+            if (!noInProcess) {
                 double ms = inProcess(model != null ? model : Launcher.repoRoot().resolve(UpCommand.DEMO_MODEL),
                         png, decoding);
                 out.printf("in process: %.0f ms per request (best of 3, vision and generation, this JVM)%n", ms);
