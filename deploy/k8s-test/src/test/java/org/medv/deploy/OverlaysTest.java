@@ -150,6 +150,7 @@ class OverlaysTest {
         assertTrue(hpa.getSpec().getMinReplicas() >= 1 && hpa.getSpec().getMaxReplicas() > hpa.getSpec().getMinReplicas());
         assertEquals("cpu", hpa.getSpec().getMetrics().get(0).getResource().getName());
         assertEquals(1, r.all(HorizontalPodAutoscaler.class).size(), dir + ": the gateway alone scales automatically");
+        assertEquals(null, r.deployment("gateway").getSpec().getReplicas(), dir + ": the HPA owns the gateway's replicas");
     }
 
     @ParameterizedTest

@@ -3,7 +3,10 @@ package org.medv.deploy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The repository root: surefire passes it as {@code medv.repo.root}; from an IDE, the working directory's parents. */
+/**
+ * The repository root: surefire passes {@code medv.repo.root} (Maven's top directory, which is the module's own when
+ * Maven runs inside it), else the working directory; the first of it and its parents that holds deploy/k8s.
+ */
 final class Repo {
 
     private Repo() {
@@ -11,10 +14,8 @@ final class Repo {
 
     static Path root() {
         String configured = System.getProperty("medv.repo.root");
-        if (configured != null && !configured.isBlank()) {
-            return Path.of(configured).toAbsolutePath().normalize();
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+        Path start = configured == null || configured.isBlank() ? Path.of("") : Path.of(configured);
+        for (Path p = start.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
             if (Files.isDirectory(p.resolve("deploy/k8s")) && Files.isRegularFile(p.resolve("pom.xml"))) {
                 return p;
             }
