@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.MapperConfig;
 import com.fasterxml.jackson.databind.introspect.Annotated;
 import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -26,11 +27,12 @@ import java.util.Map;
 /**
  * The API types a rendered manifest may contain, and a Jackson mapper that binds an object to its type strictly.
  *
- * <p>fabric8's and Strimzi's model classes keep unknown fields in {@code additionalProperties} (a {@code @JsonAnySetter}),
- * so {@code FAIL_ON_UNKNOWN_PROPERTIES} alone would accept a misspelt {@code readinesProbe}. The introspector below
- * hides every any-setter and every {@code ignoreUnknown}: an unknown field or a wrong type then fails with its JSON
- * path. Strimzi's enums turn an unknown value into null (their {@code forValue}) where the CRD's schema would refuse
- * it, so the bound object is also written back and compared with the input: every value given must survive.
+ * <p>fabric8's and Strimzi's model classes keep unknown fields in {@code additionalProperties} (a
+ * {@code @JsonAnySetter}), so {@code FAIL_ON_UNKNOWN_PROPERTIES} alone would accept a misspelt {@code readinesProbe}.
+ * The introspector below hides every any-setter and every {@code ignoreUnknown}: an unknown field or a wrong type then
+ * fails with its JSON path. Strimzi's enums turn an unknown value into null (their {@code forValue}) where the CRD's
+ * schema would refuse it, so the bound object is also written back and compared with the input: every value given
+ * must survive.
  */
 final class ApiTypes {
 
@@ -66,7 +68,8 @@ final class ApiTypes {
         String name = node.path("metadata").path("name").asText();
         Class<? extends HasMetadata> type = KINDS.get(kind);
         if (type == null) {
-            throw new IllegalArgumentException(kind + " " + name + ": no API type registered for this kind " + KINDS.keySet());
+            throw new IllegalArgumentException(kind + " " + name + ": no API type registered for this kind "
+                    + KINDS.keySet());
         }
         String expected = HasMetadata.getApiVersion(type);
         String actual = node.path("apiVersion").asText();
@@ -82,8 +85,8 @@ final class ApiTypes {
             }
             return bound;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(kind + " " + name + ": " + e.getOriginalMessage() + " at "
-                    + e.getLocation() + " (" + path(e) + ")", e);
+            throw new IllegalArgumentException(kind + " " + name + ": " + e.getOriginalMessage() + " (" + path(e) + ")",
+                    e);
         }
     }
 
@@ -102,7 +105,8 @@ final class ApiTypes {
                 if ((v.isContainerNode() && v.isEmpty()) || v.isNull()) {
                     return;
                 }
-                if (!out.has(f.getKey()) && ((v.isBoolean() && !v.asBoolean()) || (v.isNumber() && v.asDouble() == 0))) {
+                boolean primitiveDefault = (v.isBoolean() && !v.asBoolean()) || (v.isNumber() && v.asDouble() == 0);
+                if (!out.has(f.getKey()) && primitiveDefault) {
                     return;
                 }
                 JsonNode o = out.get(f.getKey());
@@ -138,8 +142,7 @@ final class ApiTypes {
         }
 
         @Override
-        public JsonIgnoreProperties.Value findPropertyIgnoralByName(com.fasterxml.jackson.databind.cfg.MapperConfig<?> config,
-                Annotated a) {
+        public JsonIgnoreProperties.Value findPropertyIgnoralByName(MapperConfig<?> config, Annotated a) {
             return super.findPropertyIgnoralByName(config, a).withoutIgnoreUnknown();
         }
     }

@@ -29,7 +29,8 @@ class ApiTypesTest {
 
     @Test
     void bindsAValidDeployment() {
-        var d = ApiTypes.bind(Kustomize.parse(DEPLOYMENT.formatted("readinessProbe: {httpGet: {path: /q/health/ready, port: 8080}}")).get(0));
+        var d = ApiTypes.bind(Kustomize.parse(
+                DEPLOYMENT.formatted("readinessProbe: {httpGet: {path: /q/health/ready, port: 8080}}")).get(0));
         assertInstanceOf(Deployment.class, d);
         assertEquals("/q/health/ready", ((Deployment) d).getSpec().getTemplate().getSpec().getContainers().get(0)
                 .getReadinessProbe().getHttpGet().getPath());
@@ -74,7 +75,8 @@ class ApiTypesTest {
                 spec: {replicas: 3, roles: [%s], storage: {type: ephemeral}}
                 """;
         ApiTypes.bind(Kustomize.parse(pool.formatted("broker")).get(0));
-        assertThrows(IllegalArgumentException.class, () -> ApiTypes.bind(Kustomize.parse(pool.formatted("brokers")).get(0)));
+        assertThrows(IllegalArgumentException.class,
+                () -> ApiTypes.bind(Kustomize.parse(pool.formatted("brokers")).get(0)));
     }
 
     @Test

@@ -38,7 +38,8 @@ class DockerfileLintTest {
         List<Path> files = new ArrayList<>();
         for (String module : MODULES) {
             try (Stream<Path> s = Files.list(Repo.path(module).resolve("src/main/docker"))) {
-                s.filter(p -> p.getFileName().toString().matches("Dockerfile\\.(jvm|gpu)")).sorted().forEach(files::add);
+                s.filter(p -> p.getFileName().toString().matches("Dockerfile\\.(jvm|gpu)")).sorted()
+                        .forEach(files::add);
             }
         }
         return files.stream();
@@ -50,11 +51,13 @@ class DockerfileLintTest {
 
     @Test
     void everyServiceHasAJvmImageAndVisionAndDenoiserAGpuImage() throws IOException {
-        Set<String> found = serviceDockerfiles().map(p -> Repo.root().relativize(p).toString()).collect(Collectors.toSet());
+        Set<String> found = serviceDockerfiles().map(p -> Repo.root().relativize(p).toString())
+                .collect(Collectors.toSet());
         for (String m : MODULES) {
             assertTrue(found.contains(m + "/src/main/docker/Dockerfile.jvm"), m);
         }
-        assertEquals(Set.of("vision-service/src/main/docker/Dockerfile.gpu", "denoiser-service/src/main/docker/Dockerfile.gpu"),
+        assertEquals(Set.of("vision-service/src/main/docker/Dockerfile.gpu",
+                        "denoiser-service/src/main/docker/Dockerfile.gpu"),
                 found.stream().filter(f -> f.endsWith(".gpu")).collect(Collectors.toSet()));
     }
 
@@ -68,7 +71,8 @@ class DockerfileLintTest {
             String image = w.get(0);
             if (!stages.contains(image)) {
                 String last = image.substring(image.lastIndexOf('/') + 1);
-                assertTrue(last.contains(":") || image.contains("@sha256:"), path + ":" + from.line() + " untagged " + image);
+                assertTrue(last.contains(":") || image.contains("@sha256:"),
+                        path + ":" + from.line() + " untagged " + image);
                 assertFalse(image.endsWith(":latest"), path + ":" + from.line() + " " + image);
             }
             if (w.size() == 3 && w.get(1).equalsIgnoreCase("AS")) {
@@ -98,12 +102,13 @@ class DockerfileLintTest {
     @MethodSource("serviceDockerfiles")
     void runsQuarkusRunJarOffline(Path path) {
         Dockerfile f = Dockerfile.read(path);
-        List<Dockerfile.Instruction> entry = f.finalStage().stream().filter(i -> i.keyword().equals("ENTRYPOINT")).toList();
+        List<Dockerfile.Instruction> entry = f.finalStage().stream().filter(i -> i.keyword().equals("ENTRYPOINT"))
+                .toList();
         assertEquals(1, entry.size(), path + ": one ENTRYPOINT");
         Map<String, String> env = f.env();
         String e = entry.get(0).args();
-        assertTrue(e.contains("/deployments/quarkus-run.jar")
-                        || (e.contains("run-java.sh") && "/deployments/quarkus-run.jar".equals(env.get("JAVA_APP_JAR"))),
+        boolean runJava = e.contains("run-java.sh") && "/deployments/quarkus-run.jar".equals(env.get("JAVA_APP_JAR"));
+        assertTrue(e.contains("/deployments/quarkus-run.jar") || runJava,
                 path + ": ENTRYPOINT " + e + " does not run quarkus-run.jar");
         String opts = env.getOrDefault("JAVA_OPTS", "") + " " + env.getOrDefault("JAVA_OPTS_APPEND", "");
         assertTrue(opts.contains("-Dai.djl.offline=true"), path + ": DJL must never download (" + opts + ")");
@@ -137,7 +142,8 @@ class DockerfileLintTest {
             System.out.println(path + ": " + app + " not built here; checked the COPY sources by name only");
         }
         Path ignore = path.resolveSibling(path.getFileName() + ".dockerignore");
-        List<String> rules = Files.readAllLines(ignore).stream().filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
+        List<String> rules = Files.readAllLines(ignore).stream().filter(l -> !l.isBlank() && !l.startsWith("#"))
+                .toList();
         assertEquals(List.of("*", "!target/quarkus-app/*"), rules, ignore + ": only the fast-jar enters the context");
     }
 
@@ -155,16 +161,18 @@ class DockerfileLintTest {
         assertTrue(url.startsWith("https://download.pytorch.org/libtorch/cu128/")
                 && url.contains("-" + pytorch + "%2Bcu128.zip"), path + ": " + url);
         String lib = env.get("PYTORCH_LIBRARY_PATH");
-        assertTrue(f.finalStage().stream().anyMatch(i -> i.keyword().equals("COPY") && i.args().startsWith("--from=libtorch")
-                && i.args().strip().endsWith(lib + "/")), path + ": libtorch copied into " + lib);
+        assertTrue(f.finalStage().stream().anyMatch(i -> i.keyword().equals("COPY")
+                && i.args().startsWith("--from=libtorch") && i.args().strip().endsWith(lib + "/")),
+                path + ": libtorch copied into " + lib);
         // the cu128 JNI library DJL extracts must be in the packaged pytorch-jni, for this PyTorch version
         Path libMain = Repo.path(module(path)).resolve("target/quarkus-app/lib/main");
         if (Files.isDirectory(libMain)) {
             try (Stream<Path> s = Files.list(libMain)) {
-                Path jni = s.filter(p -> p.getFileName().toString().startsWith("ai.djl.pytorch.pytorch-jni-")).findFirst()
-                        .orElseThrow(() -> new AssertionError("no pytorch-jni in " + libMain));
+                Path jni = s.filter(p -> p.getFileName().toString().startsWith("ai.djl.pytorch.pytorch-jni-"))
+                        .findFirst().orElseThrow(() -> new AssertionError("no pytorch-jni in " + libMain));
                 try (var jar = new java.util.jar.JarFile(jni.toFile())) {
-                    assertTrue(jar.getEntry("jnilib/linux-x86_64/cu128/libdjl_torch.so") != null, jni + ": no cu128 JNI");
+                    assertTrue(jar.getEntry("jnilib/linux-x86_64/cu128/libdjl_torch.so") != null,
+                            jni + ": no cu128 JNI");
                     Properties p = new Properties();
                     try (InputStream in = jar.getInputStream(jar.getEntry("jnilib/pytorch.properties"))) {
                         p.load(in);
@@ -200,7 +208,8 @@ class DockerfileLintTest {
     /** quarkus.grpc.server.port and quarkus.http.port of the module's application.properties. */
     static Set<Integer> servicePorts(String module) {
         Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(Repo.path(module).resolve("src/main/resources/application.properties"))) {
+        Path file = Repo.path(module).resolve("src/main/resources/application.properties");
+        try (InputStream in = Files.newInputStream(file)) {
             p.load(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

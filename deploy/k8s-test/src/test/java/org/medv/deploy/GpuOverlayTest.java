@@ -50,11 +50,11 @@ class GpuOverlayTest {
     void theWeightsComeFromAClaimNotFromTheDemoModel() {
         Rendered r = Rendered.of("overlays/gpu");
         PersistentVolumeClaim pvc = r.get(PersistentVolumeClaim.class, "medv-models");
-        assertTrue(pvc.getSpec().getResources().getRequests().get("storage").getNumericalAmount().longValue() >= 20L << 30);
+        Quantity storage = pvc.getSpec().getResources().getRequests().get("storage");
+        assertTrue(storage.getNumericalAmount().longValue() >= 20L << 30, "room for the ~18 GB of weights: " + storage);
         for (String name : Set.of("gateway", "vision-service", "denoiser-service")) {
             Deployment d = r.deployment(name);
-            Volume models = Rendered.pod(d).getVolumes().stream().filter(v -> v.getName().equals("models")).findFirst()
-                    .orElseThrow();
+            Volume models = Rendered.volume(d, "models");
             assertEquals("medv-models", models.getPersistentVolumeClaim().getClaimName(), name);
             assertTrue(models.getPersistentVolumeClaim().getReadOnly(), name);
             assertNull(models.getEmptyDir(), name);
@@ -73,8 +73,9 @@ class GpuOverlayTest {
         Map<String, String> mounts = Map.of("api-keys", "/etc/medv/api-keys", "tls", "/etc/medv/tls");
         mounts.forEach((volume, path) -> {
             assertTrue(Rendered.container(gw).getVolumeMounts().stream()
-                    .anyMatch(m -> m.getName().equals(volume) && m.getMountPath().equals(path) && m.getReadOnly()), volume);
-            Volume v = Rendered.pod(gw).getVolumes().stream().filter(x -> x.getName().equals(volume)).findFirst().orElseThrow();
+                    .anyMatch(m -> m.getName().equals(volume) && m.getMountPath().equals(path) && m.getReadOnly()),
+                    volume);
+            Volume v = Rendered.volume(gw, volume);
             assertFalse(v.getSecret().getOptional(), volume + " is required here");
             r.get(Secret.class, v.getSecret().getSecretName());
         });
@@ -89,12 +90,13 @@ class GpuOverlayTest {
     }
 
     private static void assertKeyFile(Rendered r, Deployment gw, String file, String volume) {
-        Volume v = Rendered.pod(gw).getVolumes().stream().filter(x -> x.getName().equals(volume)).findFirst().orElseThrow();
+        Volume v = Rendered.volume(gw, volume);
         String mount = Rendered.container(gw).getVolumeMounts().stream().filter(m -> m.getName().equals(volume))
                 .findFirst().orElseThrow().getMountPath();
         Secret secret = r.get(Secret.class, v.getSecret().getSecretName());
         assertTrue(file != null && file.startsWith(mount + "/"), file + " under " + mount);
-        assertTrue(secret.getData().containsKey(file.substring(mount.length() + 1)), file + " in " + secret.getData().keySet());
+        assertTrue(secret.getData().containsKey(file.substring(mount.length() + 1)),
+                file + " in " + secret.getData().keySet());
     }
 
     @Test

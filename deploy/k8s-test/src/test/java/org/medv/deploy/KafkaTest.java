@@ -31,9 +31,11 @@ class KafkaTest {
         int brokers = 0;
         int controllers = 0;
         for (KafkaNodePool pool : r.all(KafkaNodePool.class)) {
-            assertEquals(cluster, pool.getMetadata().getLabels().get("strimzi.io/cluster"), pool.getMetadata().getName());
-            brokers += pool.getSpec().getRoles().contains(ProcessRoles.BROKER) ? pool.getSpec().getReplicas() : 0;
-            controllers += pool.getSpec().getRoles().contains(ProcessRoles.CONTROLLER) ? pool.getSpec().getReplicas() : 0;
+            String name = pool.getMetadata().getName();
+            assertEquals(cluster, pool.getMetadata().getLabels().get("strimzi.io/cluster"), name);
+            int replicas = pool.getSpec().getReplicas();
+            brokers += pool.getSpec().getRoles().contains(ProcessRoles.BROKER) ? replicas : 0;
+            controllers += pool.getSpec().getRoles().contains(ProcessRoles.CONTROLLER) ? replicas : 0;
         }
         assertTrue(brokers >= 3, dir + ": replication 3 needs three brokers, got " + brokers);
         assertTrue(controllers % 2 == 1, dir + ": an odd number of KRaft controllers, got " + controllers);
@@ -44,7 +46,8 @@ class KafkaTest {
         assertEquals(1, kafka.getSpec().getKafka().getListeners().size());
         GenericKafkaListener plain = kafka.getSpec().getKafka().getListeners().get(0);
         assertEquals(9092, plain.getPort());
-        assertTrue(kafka.getSpec().getEntityOperator().getTopicOperator() != null, "the topic operator owns the topics");
+        assertTrue(kafka.getSpec().getEntityOperator().getTopicOperator() != null,
+                "the topic operator owns the topics");
 
         // every service connects to <cluster>-kafka-bootstrap:9092
         for (Deployment d : r.all(Deployment.class)) {

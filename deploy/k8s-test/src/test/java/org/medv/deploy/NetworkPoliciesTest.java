@@ -50,9 +50,11 @@ class NetworkPoliciesTest {
                         assertEquals(1, rule.getFrom().size(), name);
                         NetworkPolicyPeer peer = rule.getFrom().get(0);
                         assertEquals(null, peer.getNamespaceSelector(), name + ": same namespace only");
-                        assertEquals(Map.of("app.kubernetes.io/name", "gateway"), peer.getPodSelector().getMatchLabels(), name);
+                        assertEquals(Map.of("app.kubernetes.io/name", "gateway"),
+                                peer.getPodSelector().getMatchLabels(), name);
                     }
-                    assertEquals(Set.of(Rendered.container(d).getPorts().get(0).getContainerPort()), ports(ingress), name);
+                    int grpc = Rendered.container(d).getPorts().get(0).getContainerPort();
+                    assertEquals(Set.of(grpc), ports(ingress), name + ": the gRPC port only");
                 }
                 default -> assertTrue(ingress.isEmpty(), name + ": no ingress (reports through kubectl port-forward)");
             }

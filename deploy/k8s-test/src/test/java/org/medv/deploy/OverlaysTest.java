@@ -39,7 +39,8 @@ class OverlaysTest {
         assertEquals(SERVICES, r.all(Deployment.class).stream().map(d -> d.getMetadata().getName())
                 .collect(Collectors.toSet()));
         r.objects().stream().filter(o -> !o.getKind().equals("Namespace"))
-                .forEach(o -> assertEquals("medv", o.getMetadata().getNamespace(), o.getKind() + " " + o.getMetadata().getName()));
+                .forEach(o -> assertEquals("medv", o.getMetadata().getNamespace(),
+                        o.getKind() + " " + o.getMetadata().getName()));
     }
 
     @ParameterizedTest
@@ -53,11 +54,12 @@ class OverlaysTest {
             assertProbe(c.getReadinessProbe(), "/q/health/ready", c, who + " readinessProbe");
             assertProbe(c.getLivenessProbe(), "/q/health/live", c, who + " livenessProbe");
             Rendered.allContainers(d).forEach(k -> {
+                String container = who + "/" + k.getName();
                 for (String kind : List.of("cpu", "memory")) {
-                    assertNotNull(k.getResources().getRequests().get(kind), who + "/" + k.getName() + " requests " + kind);
-                    assertNotNull(k.getResources().getLimits().get(kind), who + "/" + k.getName() + " limits " + kind);
+                    assertNotNull(k.getResources().getRequests().get(kind), container + " requests " + kind);
+                    assertNotNull(k.getResources().getLimits().get(kind), container + " limits " + kind);
                 }
-                assertEquals(Boolean.FALSE, k.getSecurityContext().getAllowPrivilegeEscalation(), who + "/" + k.getName());
+                assertEquals(Boolean.FALSE, k.getSecurityContext().getAllowPrivilegeEscalation(), container);
             });
             assertEquals(Boolean.TRUE, Rendered.pod(d).getSecurityContext().getRunAsNonRoot(), who + " runAsNonRoot");
         }
@@ -81,7 +83,8 @@ class OverlaysTest {
             Rendered.allContainers(d).flatMap(c -> c.getEnv().stream()).filter(e -> e.getValueFrom() != null
                     && e.getValueFrom().getSecretKeyRef() != null).forEach(e -> assertTrue(
                     e.getValueFrom().getSecretKeyRef().getOptional(), who + " " + e.getName() + ": a required Secret"));
-            Set<String> volumes = Rendered.pod(d).getVolumes().stream().map(Volume::getName).collect(Collectors.toSet());
+            Set<String> volumes = Rendered.pod(d).getVolumes().stream().map(Volume::getName)
+                    .collect(Collectors.toSet());
             Rendered.allContainers(d).flatMap(c -> c.getVolumeMounts().stream()).forEach(m ->
                     assertTrue(volumes.contains(m.getName()), who + ": mount of missing volume " + m.getName()));
             for (Volume v : Rendered.pod(d).getVolumes()) {
@@ -106,7 +109,8 @@ class OverlaysTest {
             Set<String> ports = Rendered.container(selected.get(0)).getPorts().stream().map(ContainerPort::getName)
                     .collect(Collectors.toSet());
             for (ServicePort p : s.getSpec().getPorts()) {
-                assertTrue(ports.contains(p.getTargetPort().getStrVal()), dir + " " + s.getMetadata().getName() + ":" + p);
+                assertTrue(ports.contains(p.getTargetPort().getStrVal()),
+                        dir + " " + s.getMetadata().getName() + ":" + p);
             }
         }
         // the documented ports (docs/architecture.md)
@@ -142,15 +146,18 @@ class OverlaysTest {
         for (Deployment d : r.all(Deployment.class)) {
             Map<String, String> labels = d.getSpec().getTemplate().getMetadata().getLabels();
             assertTrue(r.all(PodDisruptionBudget.class).stream().anyMatch(p -> labels.entrySet()
-                    .containsAll(p.getSpec().getSelector().getMatchLabels().entrySet())), dir + " PDB for " + d.getMetadata().getName());
+                    .containsAll(p.getSpec().getSelector().getMatchLabels().entrySet())),
+                    dir + " PDB for " + d.getMetadata().getName());
         }
         HorizontalPodAutoscaler hpa = r.get(HorizontalPodAutoscaler.class, "gateway");
         assertEquals("Deployment", hpa.getSpec().getScaleTargetRef().getKind());
         assertEquals("gateway", hpa.getSpec().getScaleTargetRef().getName());
-        assertTrue(hpa.getSpec().getMinReplicas() >= 1 && hpa.getSpec().getMaxReplicas() > hpa.getSpec().getMinReplicas());
+        int min = hpa.getSpec().getMinReplicas();
+        assertTrue(min >= 1 && hpa.getSpec().getMaxReplicas() > min, dir + ": " + hpa.getSpec());
         assertEquals("cpu", hpa.getSpec().getMetrics().get(0).getResource().getName());
         assertEquals(1, r.all(HorizontalPodAutoscaler.class).size(), dir + ": the gateway alone scales automatically");
-        assertEquals(null, r.deployment("gateway").getSpec().getReplicas(), dir + ": the HPA owns the gateway's replicas");
+        assertEquals(null, r.deployment("gateway").getSpec().getReplicas(),
+                dir + ": the HPA owns the gateway's replicas");
     }
 
     @ParameterizedTest

@@ -43,6 +43,11 @@ record Rendered(String name, List<HasMetadata> objects) {
         return d.getSpec().getTemplate().getSpec();
     }
 
+    static io.fabric8.kubernetes.api.model.Volume volume(Deployment d, String name) {
+        return pod(d).getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError(d.getMetadata().getName() + ": no volume " + name));
+    }
+
     static Container container(Deployment d) {
         return pod(d).getContainers().get(0);
     }
