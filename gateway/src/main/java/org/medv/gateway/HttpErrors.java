@@ -40,6 +40,11 @@ public class HttpErrors {
         error.addProperty("message", info.getMessage());
         JsonObject root = new JsonObject();
         root.add("error", error);
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(root.toString()).build();
+        Response.ResponseBuilder r = Response.status(status).type(MediaType.APPLICATION_JSON).entity(root.toString());
+        if (status == 429 || status == 503) {
+            // a full queue or a gateway that is not ready yet: worth retrying soon
+            r.header("Retry-After", "1");
+        }
+        return r.build();
     }
 }
