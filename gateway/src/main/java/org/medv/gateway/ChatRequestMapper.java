@@ -116,6 +116,7 @@ class ChatRequestMapper {
                     }
                 }
                 case "response_format" -> {
+                    ChatMessages.only(object(v, k), k, Set.of("type"));
                     JsonElement type = object(v, k).get("type");
                     if (type == null || !type.isJsonPrimitive() || !type.getAsString().equals("text")) {
                         throw OpenAiException.unsupportedValue(k, "must be {\"type\": \"text\"}: medv answers in "
@@ -143,8 +144,9 @@ class ChatRequestMapper {
                         throw OpenAiException.unsupportedParameter(k, ABSENT_ONLY.get(k));
                     }
                     if (!NO_EFFECT.contains(k)) {
-                        throw new OpenAiException(400, OpenAiException.INVALID_REQUEST, k, "unknown_parameter",
-                                "Unrecognized request argument supplied: " + k);
+                        String p = HttpRequests.shown(k);
+                        throw new OpenAiException(400, OpenAiException.INVALID_REQUEST, p, "unknown_parameter",
+                                "Unrecognized request argument supplied: " + p);
                     }
                 }
             }
@@ -189,7 +191,8 @@ class ChatRequestMapper {
             switch (e.getKey()) {
                 case "include_usage" -> usage = !ChatMessages.isAbsent(e.getValue()) && bool(e.getValue(), p);
                 case "include_obfuscation" -> bool(e.getValue(), p);
-                default -> throw OpenAiException.invalid(p, "Unrecognized request argument supplied: " + p);
+                default -> throw new OpenAiException(400, OpenAiException.INVALID_REQUEST, HttpRequests.shown(p),
+                        "unknown_parameter", "Unrecognized request argument supplied: " + HttpRequests.shown(p));
             }
         }
         return usage;

@@ -34,6 +34,10 @@ final class FormFields {
     static FormFields of(Map<String, Collection<FormValue>> parts) {
         for (Map.Entry<String, Collection<FormValue>> p : parts.entrySet()) {
             String name = p.getKey();
+            if (name == null || name.isEmpty()) {
+                throw new InvalidRequestException("body", "a form part has no name (Content-Disposition: form-data; "
+                        + "name=\"...\")");
+            }
             if (!KNOWN.contains(name)) {
                 String shown = HttpRequests.shown(name);
                 throw new InvalidRequestException(shown, "unknown form field '" + shown + "'; known: "
