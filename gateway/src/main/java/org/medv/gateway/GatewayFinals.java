@@ -44,6 +44,13 @@ final class GatewayFinals {
         return e.toBuilder().setText(e.getCommittedPrefix()).build();
     }
 
+    /** A final event the renderer could not render: what it says, without the draft. */
+    static AnswerEvent unrendered(DenoiseEvent e) {
+        return AnswerEvent.newBuilder().setRequestId(e.getRequestId()).setFinal(true).setText(e.getText())
+                .setFinishReason(e.getFinishReason()).setTimings(e.getTimings()).addAllOutputIds(e.getOutputIdsList())
+                .setError(e.getError()).build();
+    }
+
     private static DenoiseEvent ending(String requestId, DenoiseEvent latest, FinishReason reason, Status.Code code,
                                        String message) {
         DenoiseEvent.Builder e = latest != null ? latest.toBuilder().clearCommittedPositions().clearConfidences()

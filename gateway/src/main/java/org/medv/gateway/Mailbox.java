@@ -18,8 +18,7 @@ import java.util.function.Function;
  * <p>Timers end every request ({@link Limits}): once Denoiser.Start has answered, each sign of life of the
  * generation (the ack, then each of its events) re-arms the stall timer, and a request that stays silent that long
  * gets a final event made here ({@link GatewayFinals#stalled}); an HTTP answer also ends after its maximum duration
- * ({@link GatewayFinals#overran}); a final event nobody takes is forgotten after the undelivered TTL. The stall timer
- * is lazy: an event only writes a timestamp, and the timer, when it fires, re-arms itself for the time left.
+ * ({@link GatewayFinals#overran}); a final event nobody takes is forgotten after the undelivered TTL.
  */
 public final class Mailbox {
     private static final Logger LOG = Logger.getLogger(Mailbox.class);
@@ -72,8 +71,8 @@ public final class Mailbox {
     private final Hooks hooks;
     private final AtomicInteger wip = new AtomicInteger();
     private volatile Function<DenoiseEvent, AnswerEvent> renderer;
-    /** When the generation last showed life (System.nanoTime); written by every event, read by the stall timer. */
-    private volatile long lastSignNanos;
+    /** Armed by the Start ack, touched by every event of the generation. */
+    private final IdleTimer stall;
 
     // guarded by this
     private DenoiseEvent draft;
@@ -86,7 +85,6 @@ public final class Mailbox {
     private boolean finished;
     private boolean gone;
     private boolean anySent;
-    private Future<?> stallTimer;
     private Future<?> durationTimer;
     private Future<?> undeliveredTimer;
 
@@ -96,6 +94,7 @@ public final class Mailbox {
         this.wantsDrafts = wantsDrafts;
         this.limits = limits;
         this.hooks = hooks;
+        this.stall = new IdleTimer(limits.stall(), hooks, this::stalled);
     }
 
     public String requestId() {
@@ -121,7 +120,7 @@ public final class Mailbox {
 
     /** An event of this request from Kafka: a sign of life of its generation. */
     public void offer(DenoiseEvent e) {
-        lastSignNanos = System.nanoTime();
+        stall.touch();
         synchronized (this) {
             if (finished) {
                 return;
@@ -159,8 +158,7 @@ public final class Mailbox {
             started = true;
             cancel = gone || cancelOnStart;
             if (!finished && last == null) {
-                lastSignNanos = System.nanoTime();
-                stallTimer = hooks.after(limits.stall().toNanos(), this::checkStall);
+                stall.start();
             }
         }
         if (cancel) {
@@ -195,19 +193,8 @@ public final class Mailbox {
         } while (wip.decrementAndGet() != 0);
     }
 
-    /** The stall timer: a generation silent for the stall timeout ends here; otherwise re-arm for the time left. */
-    private void checkStall() {
-        synchronized (this) {
-            if (finished || last != null) {
-                return;
-            }
-            long idle = System.nanoTime() - lastSignNanos;
-            long stall = limits.stall().toNanos();
-            if (idle < stall) {
-                stallTimer = hooks.after(stall - idle, this::checkStall);
-                return;
-            }
-        }
+    /** The stall timer ran out: the generation ends here, unless its final event came meanwhile. */
+    private void stalled() {
         endHere(GatewayFinals.stalled(requestId, latestSeen(), limits.stall()), Timeout.STALL);
     }
 
@@ -259,7 +246,7 @@ public final class Mailbox {
         }
         last = e;
         lastMadeHere = madeHere;
-        cancel(stallTimer);
+        stall.stop();
         if (undeliveredTimer == null) {
             undeliveredTimer = hooks.after(limits.undeliveredTtl().toNanos(),
                     () -> forget("its final event was not taken within medv.gateway.undelivered-ttl",
@@ -290,7 +277,7 @@ public final class Mailbox {
         finished = true;
         draft = null;
         last = null;
-        cancel(stallTimer);
+        stall.stop();
         cancel(durationTimer);
         cancel(undeliveredTimer);
     }
@@ -347,9 +334,7 @@ public final class Mailbox {
             if (!isFinal) {
                 return true;
             }
-            event = AnswerEvent.newBuilder().setRequestId(requestId).setFinal(true).setText(next.getText())
-                    .setFinishReason(next.getFinishReason()).setTimings(next.getTimings())
-                    .addAllOutputIds(next.getOutputIdsList()).setError(next.getError()).build();
+            event = GatewayFinals.unrendered(next);
         }
         try {
             s.send(event);
