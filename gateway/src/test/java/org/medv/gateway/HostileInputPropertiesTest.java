@@ -48,7 +48,7 @@ class HostileInputPropertiesTest extends GatewayTestBase {
 
     @Test
     void askJsonBodiesWithOneDefectAre400NamingIt() {
-        qt().withFixedSeed(13).withExamples(250).withShrinkCycles(30).forAll(HostileBodies.askJson())
+        qt().withFixedSeed(13).withExamples(200).withShrinkCycles(30).forAll(HostileBodies.askJson())
                 .checkAssert(c -> {
                     JsonPath j = refusal(send("/v1/ask", c), c);
                     assertEquals(c.field(), j.getString("error.field"), c.toString());
@@ -58,7 +58,7 @@ class HostileInputPropertiesTest extends GatewayTestBase {
 
     @Test
     void multipartBodiesWithOneDefectAre400NamingIt() {
-        qt().withFixedSeed(17).withExamples(250).withShrinkCycles(30).forAll(HostileBodies.askForm())
+        qt().withFixedSeed(17).withExamples(150).withShrinkCycles(30).forAll(HostileBodies.askForm())
                 .checkAssert(c -> {
                     JsonPath j = refusal(send("/v1/ask", c), c);
                     if (c.field() != null) {
@@ -71,7 +71,7 @@ class HostileInputPropertiesTest extends GatewayTestBase {
 
     @Test
     void chatBodiesWithOneDefectAre400NamingTheParameter() {
-        qt().withFixedSeed(19).withExamples(250).withShrinkCycles(30).forAll(HostileBodies.chat())
+        qt().withFixedSeed(19).withExamples(150).withShrinkCycles(30).forAll(HostileBodies.chat())
                 .checkAssert(c -> {
                     JsonPath j = refusal(send("/v1/chat/completions", c), c);
                     assertEquals("invalid_request_error", j.getString("error.type"), c.toString());
@@ -85,7 +85,7 @@ class HostileInputPropertiesTest extends GatewayTestBase {
 
     @Test
     void anyJsonValueIsRefusedWithAJsonErrorOnBothApis() {
-        qt().withFixedSeed(23).withExamples(200).withShrinkCycles(30).forAll(HostileBodies.anyJsonBody())
+        qt().withFixedSeed(23).withExamples(150).withShrinkCycles(30).forAll(HostileBodies.anyJsonBody())
                 .checkAssert(body -> {
                     String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
                     refusal(HostileInputTest.post("/v1/ask", "application/json", body), text);
@@ -95,7 +95,7 @@ class HostileInputPropertiesTest extends GatewayTestBase {
 
     @Test
     void editedValidBodiesAreAnsweredOrRefusedNeverFailed() {
-        qt().withFixedSeed(29).withExamples(80).withShrinkCycles(20).forAll(HostileBodies.mutatedAsk())
+        qt().withFixedSeed(29).withExamples(60).withShrinkCycles(20).forAll(HostileBodies.mutatedAsk())
                 .checkAssert(body -> {
                     String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
                     HttpResponse<String> r = HostileInputTest.post("/v1/ask", "application/json", body);
