@@ -41,7 +41,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Every accepted request ends, and none is accepted before the gateway can serve it: with the stall timeout at 2 s
+ * Every accepted request ends, and none is accepted before the gateway can serve it: with the stall timeout at 3 s
  * and the HTTP maximum duration at 4 s, a denoiser stand-in that acks Start and then never publishes (or stops
  * after two drafts) ends every kind of client with a terminal FAILED/UNAVAILABLE naming the stall; a backend that
  * is not serving makes every entry point answer UNAVAILABLE / 503 with Retry-After at once; a final published into
@@ -51,17 +51,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @TestProfile(ShortTimeoutsTest.ShortTimeouts.class)
 class ShortTimeoutsTest extends GatewayTestBase {
-    private static final long STALL_MS = 2000;
+    private static final long STALL_MS = 3000;
     private static final long MAX_MS = 4000;
-    private static final String STALLED = "denoiser-service stalled: no event for this request in 2 s "
+    private static final String STALLED = "denoiser-service stalled: no event for this request in 3 s "
             + "(medv.gateway.stall-timeout); the generation was cancelled";
     private static final String STALLS = "medv_gateway_timeouts_total{kind=\"stall\"}";
 
     public static class ShortTimeouts implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("medv.gateway.stall-timeout", "2s", "medv.gateway.sse-max-duration", "4s",
-                    "medv.gateway.steps-partitions-refresh", "1s");
+            return Map.of("medv.gateway.stall-timeout", "3s", "medv.gateway.sse-max-duration", "4s",
+                    "medv.gateway.steps-partitions-refresh", "500ms");
         }
     }
 
