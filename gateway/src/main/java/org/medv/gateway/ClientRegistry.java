@@ -96,6 +96,7 @@ public class ClientRegistry implements Mailbox.Hooks {
 
     /** Forgets a request whose Start failed (nothing runs, nothing to cancel). */
     public void unregister(Mailbox box) {
+        box.discard();
         waiting.remove(box.requestId(), box);
     }
 

@@ -166,6 +166,11 @@ public final class Mailbox {
         }
     }
 
+    /** The request was refused before anything started: nothing is delivered, no timer fires. */
+    public synchronized void discard() {
+        end();
+    }
+
     /** The client disconnected or cancelled: forget it, and stop its generation if one runs. */
     public void clientGone() {
         boolean cancel;

@@ -259,4 +259,17 @@ class MailboxTest {
         m.drain();
         assertEquals(0, r.sent.size());
     }
+
+    @Test
+    void aRequestRefusedBeforeStartLeavesNoTimerBehind() throws Exception {
+        Recorder r = new Recorder();
+        Mailbox m = box(r, new Mailbox.Limits(Duration.ofMillis(50), Duration.ofMillis(50), Duration.ofMillis(50)));
+        m.armMaxDuration();
+        m.discard();
+        // the timer thread is single: a marker due after every timer the mailbox armed runs after them
+        TIMERS.schedule(() -> { }, 200, TimeUnit.MILLISECONDS).get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(), r.timeouts);
+        assertEquals(0, r.cancels);
+        assertFalse(r.closed);
+    }
 }
