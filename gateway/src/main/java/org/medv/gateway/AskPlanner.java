@@ -24,10 +24,12 @@ import java.util.UUID;
 public class AskPlanner {
     private final ModelHolder models;
     private final long maxImageBytes;
+    private final GatewayConfig.Limits limits;
 
     AskPlanner(ModelHolder models, GatewayConfig config) {
         this.models = models;
         this.maxImageBytes = config.vision().maxImageBytes();
+        this.limits = config.gateway().limits();
     }
 
     public AskPlan plan(AskRequest req) {
@@ -43,6 +45,7 @@ public class AskPlanner {
             throw new InvalidRequestException("image", "model " + model.config().directory().getFileName()
                     + " is text-only: images are not supported");
         }
+        checkLimits(req);
         List<ChatMessage> turns = turns(req);
         GenerationOptions options = ProtoOptions.toModel(req.getOptions(), model.generationDefaults(),
                 model.tokenizer());
@@ -57,6 +60,44 @@ public class AskPlanner {
     /** Positions with the encoded image's rows; throws if they no longer fit with gen_length. */
     public void validateWithImageRows(AskPlan plan, int imageRows) {
         models.model().validate(plan.textPositions() + imageRows, plan.options());
+    }
+
+    /** The caps on text and labels, before anything is tokenized (medv.gateway.limits.*). */
+    private void checkLimits(AskRequest req) {
+        int chars = req.getQuestion().length();
+        if (chars > limits.questionChars()) {
+            throw new InvalidRequestException("question", "the question has " + chars + " characters, more than "
+                    + "medv.gateway.limits.question-chars=" + limits.questionChars());
+        }
+        if (req.getConversationCount() > limits.turns()) {
+            throw new InvalidRequestException("conversation", "the conversation has " + req.getConversationCount()
+                    + " turns, more than medv.gateway.limits.turns=" + limits.turns());
+        }
+        long total = req.getConversationList().stream().mapToLong(t -> t.getContent().length()).sum();
+        if (total > limits.questionChars()) {
+            throw new InvalidRequestException("conversation", "the conversation's turns have " + total
+                    + " characters together, more than medv.gateway.limits.question-chars=" + limits.questionChars());
+        }
+        var m = req.getMetadata();
+        if (m.getCorrelationId().length() > limits.correlationIdChars()) {
+            throw new InvalidRequestException("correlation_id", "the correlation id has "
+                    + m.getCorrelationId().length() + " characters, more than "
+                    + "medv.gateway.limits.correlation-id-chars=" + limits.correlationIdChars());
+        }
+        if (m.getLabelsCount() > limits.labels()) {
+            throw new InvalidRequestException("labels", m.getLabelsCount() + " labels, more than "
+                    + "medv.gateway.limits.labels=" + limits.labels());
+        }
+        for (var label : m.getLabelsMap().entrySet()) {
+            if (label.getKey().length() > limits.labelKeyChars()) {
+                throw new InvalidRequestException("labels", "a label key has " + label.getKey().length()
+                        + " characters, more than medv.gateway.limits.label-key-chars=" + limits.labelKeyChars());
+            }
+            if (label.getValue().length() > limits.labelValueChars()) {
+                throw new InvalidRequestException("labels", "a label value has " + label.getValue().length()
+                        + " characters, more than medv.gateway.limits.label-value-chars=" + limits.labelValueChars());
+            }
+        }
     }
 
     private static List<ChatMessage> turns(AskRequest req) {

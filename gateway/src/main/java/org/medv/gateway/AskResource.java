@@ -12,17 +12,16 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-import org.jboss.resteasy.reactive.RestForm;
-import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.jboss.resteasy.reactive.server.multipart.FileItem;
+import org.jboss.resteasy.reactive.server.multipart.MultipartFormDataInput;
 import org.medv.model.InvalidRequestException;
 import org.medv.proto.v1.AnswerEvent;
 import org.medv.proto.v1.AskRequest;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,59 +42,19 @@ public class AskResource {
         this.maxImageBytes = config.vision().maxImageBytes();
     }
 
-    /** The multipart form's fields. */
-    public static class Form {
-        @RestForm("image")
-        public FileUpload image;
-        @RestForm
-        public String question;
-        @RestForm("gen_length")
-        public String genLength;
-        @RestForm("block_length")
-        public String blockLength;
-        @RestForm
-        public String steps;
-        @RestForm
-        public String temperature;
-        @RestForm
-        public String seed;
-        @RestForm("cfg_scale")
-        public String cfgScale;
-        @RestForm
-        public String remasking;
-        @RestForm
-        public List<String> stop;
-        @RestForm("forbid_ids")
-        public String forbidIds;
-        @RestForm("no_stop")
-        public String noStop;
-        @RestForm
-        public String cache;
-        @RestForm
-        public String threshold;
-        @RestForm("refresh_every")
-        public String refreshEvery;
-    }
-
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Blocking
-    public Multi<OutboundSseEvent> askForm(@jakarta.ws.rs.BeanParam Form form, @Context Sse sse) {
+    public Multi<OutboundSseEvent> askForm(MultipartFormDataInput form, @Context Sse sse) {
+        asks.admit();
+        FormFields fields = FormFields.of(form.getValues());
         Map<String, String> options = new LinkedHashMap<>();
-        options.put("gen_length", form.genLength);
-        options.put("block_length", form.blockLength);
-        options.put("steps", form.steps);
-        options.put("temperature", form.temperature);
-        options.put("seed", form.seed);
-        options.put("cfg_scale", form.cfgScale);
-        options.put("remasking", form.remasking);
-        options.put("forbid_ids", form.forbidIds);
-        options.put("no_stop", form.noStop);
-        options.put("cache", form.cache);
-        options.put("threshold", form.threshold);
-        options.put("refresh_every", form.refreshEvery);
-        return stream(HttpRequests.fromForm(image(form.image), form.question, options, form.stop), sse);
+        for (String name : FormFields.OPTIONS) {
+            options.put(name, fields.text(name));
+        }
+        return stream(HttpRequests.fromForm(image(fields.file("image")), fields.text("question"), options,
+                fields.texts("stop")), sse);
     }
 
     @POST
@@ -103,28 +62,32 @@ public class AskResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Blocking
     public Multi<OutboundSseEvent> askJson(String body, @Context Sse sse) {
+        asks.admit();
         return stream(HttpRequests.fromJson(body), sse);
     }
 
     private Multi<OutboundSseEvent> stream(AskRequest request, Sse sse) {
         AskPlan plan = asks.plan(request);
-        Mailbox box = asks.register(plan, true);
+        Mailbox box = asks.registerHttp(plan, true);
         asks.dispatch(plan, box, 0);
         return Multi.createFrom().publisher(new MailboxPublisher(box))
                 .map(e -> sse.newEventBuilder().name(e.getFinal() ? "final" : "draft").data(json(e)).build());
     }
 
-    private byte[] image(FileUpload upload) {
-        if (upload == null || upload.size() == 0) {
-            return null;
-        }
-        if (upload.size() > maxImageBytes) {
-            // checked before reading it into memory; the planner words it the same way for every entry point
-            throw new InvalidRequestException("image", "the image is " + upload.size()
-                    + " bytes, more than medv.vision.max-image-bytes=" + maxImageBytes);
-        }
+    private byte[] image(FileItem upload) {
         try {
-            return Files.readAllBytes(upload.uploadedFile());
+            long size = upload == null ? 0 : upload.getFileSize();
+            if (size == 0) {
+                return null;
+            }
+            if (size > maxImageBytes) {
+                // checked before reading it into memory; the planner words it the same way for every entry point
+                throw new InvalidRequestException("image", "the image is " + size
+                        + " bytes, more than medv.vision.max-image-bytes=" + maxImageBytes);
+            }
+            try (InputStream in = upload.getInputStream()) {
+                return in.readAllBytes();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the uploaded image", e);
         }

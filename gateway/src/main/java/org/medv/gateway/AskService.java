@@ -35,6 +35,7 @@ public class AskService {
     private final ClientRegistry clients;
     private final EventRenderer renderer;
     private final GatewayConfig config;
+    private final ServingGate gate;
 
     @Inject
     @GrpcClient("vision")
@@ -44,11 +45,21 @@ public class AskService {
     @GrpcClient("denoiser")
     DenoiserGrpc.DenoiserBlockingStub denoiser;
 
-    AskService(AskPlanner planner, ClientRegistry clients, EventRenderer renderer, GatewayConfig config) {
+    AskService(AskPlanner planner, ClientRegistry clients, EventRenderer renderer, GatewayConfig config,
+               ServingGate gate) {
         this.planner = planner;
         this.clients = clients;
         this.renderer = renderer;
         this.config = config;
+        this.gate = gate;
+    }
+
+    /**
+     * Whether the gateway takes requests now: UNAVAILABLE at once, naming what is not ready, until the tokenizer
+     * is loaded, the steps consumer positioned and the backends serving. Every entry point asks first.
+     */
+    public void admit() {
+        gate.check();
     }
 
     /** Validates a request (no side effects); throws InvalidRequestException naming the field. */
@@ -56,9 +67,15 @@ public class AskService {
         return planner.plan(request);
     }
 
-    /** Registers the waiting client: events of the request are kept for it from now on. */
+    /** Registers a gRPC client: events of the request are kept for it from now on; its deadline is its own. */
     public Mailbox register(AskPlan plan, boolean wantsDrafts) {
-        return clients.register(plan.requestId(), plan.receivedNanos(), wantsDrafts);
+        return clients.register(plan.requestId(), plan.receivedNanos(), wantsDrafts, null);
+    }
+
+    /** Registers an HTTP client, whose answer ends after {@code medv.gateway.sse-max-duration}. */
+    public Mailbox registerHttp(AskPlan plan, boolean wantsDrafts) {
+        return clients.register(plan.requestId(), plan.receivedNanos(), wantsDrafts,
+                config.gateway().sseMaxDuration());
     }
 
     /**

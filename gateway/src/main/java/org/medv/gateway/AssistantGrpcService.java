@@ -40,6 +40,7 @@ public class AssistantGrpcService extends AssistantGrpc.AssistantImplBase {
     private void run(AskRequest request, ServerCallStreamObserver<AnswerEvent> call, boolean drafts) {
         long deadlineUnixMs = clientDeadline();
         try {
+            asks.admit();
             AskPlan plan = asks.plan(request);
             Mailbox box = asks.register(plan, drafts);
             call.setOnCancelHandler(box::clientGone);
@@ -72,6 +73,16 @@ public class AssistantGrpcService extends AssistantGrpc.AssistantImplBase {
         @Override
         public void finish() {
             call.onCompleted();
+        }
+
+        @Override
+        public void abort() {
+            try {
+                call.onError(io.grpc.Status.UNAVAILABLE.withDescription("the answer was not taken in time")
+                        .asRuntimeException());
+            } catch (RuntimeException e) {
+                // the call is already closed
+            }
         }
     }
 }

@@ -21,6 +21,8 @@ import java.util.Set;
 final class ChatMessages {
     private static final Set<String> MESSAGE_KEYS = Set.of("role", "content", "name", "refusal", "tool_calls",
             "function_call", "audio");
+    private static final Set<String> TEXT_PART_KEYS = Set.of("type", "text");
+    private static final Set<String> IMAGE_PART_KEYS = Set.of("type", "image_url");
 
     /** The turns, the image bytes (or null) and the image part's parameter path (or null). */
     record Conversation(List<ChatTurn> turns, byte[] image, String imageParam) {
@@ -48,8 +50,9 @@ final class ChatMessages {
             JsonObject m = list.get(i).getAsJsonObject();
             for (Map.Entry<String, JsonElement> e : m.entrySet()) {
                 if (!MESSAGE_KEYS.contains(e.getKey())) {
-                    throw OpenAiException.invalid(at + "." + e.getKey(), "Unrecognized message field: '" + at + "."
-                            + e.getKey() + "'.");
+                    String p = at + "." + HttpRequests.shown(e.getKey());
+                    throw new OpenAiException(400, OpenAiException.INVALID_REQUEST, p, "unknown_parameter",
+                            "Unrecognized request argument supplied: " + p);
                 }
                 if (Set.of("tool_calls", "function_call", "audio").contains(e.getKey()) && !isAbsent(e.getValue())) {
                     throw OpenAiException.unsupportedParameter(at + "." + e.getKey(), "is not supported: medv has "
@@ -122,6 +125,7 @@ final class ChatMessages {
             if (type == null) {
                 throw OpenAiException.invalidType(p, "an object with a type ('text' or 'image_url')");
             }
+            only(part, p, type.equals("image_url") ? IMAGE_PART_KEYS : TEXT_PART_KEYS);
             switch (type) {
                 case "text" -> texts.add(string(part.get("text"), p + ".text"));
                 case "image_url" -> {
@@ -148,12 +152,24 @@ final class ChatMessages {
         if (imageUrl == null || !imageUrl.isJsonObject()) {
             throw OpenAiException.invalidType(at, "an object with a url");
         }
+        only(imageUrl.getAsJsonObject(), at, Set.of("url", "detail"));
         JsonElement detail = imageUrl.getAsJsonObject().get("detail");
         if (!isAbsent(detail) && !Set.of("auto", "low", "high").contains(string(detail, at + ".detail"))) {
             throw OpenAiException.invalid(at + ".detail", "Invalid value for '" + at + ".detail': expected 'auto', "
                     + "'low' or 'high'.");
         }
         return string(imageUrl.getAsJsonObject().get("url"), at + ".url");
+    }
+
+    /** Refuses a key of {@code o} outside {@code keys}, naming its path, as for the request's own parameters. */
+    static void only(JsonObject o, String at, Set<String> keys) {
+        for (String k : o.keySet()) {
+            if (!keys.contains(k)) {
+                String p = at + "." + HttpRequests.shown(k);
+                throw new OpenAiException(400, OpenAiException.INVALID_REQUEST, p, "unknown_parameter",
+                        "Unrecognized request argument supplied: " + p);
+            }
+        }
     }
 
     static String string(JsonElement e, String at) {

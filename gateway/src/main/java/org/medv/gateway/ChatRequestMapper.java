@@ -25,6 +25,12 @@ import java.util.Set;
  */
 @ApplicationScoped
 class ChatRequestMapper {
+    /** The parameters the switch in {@link #map} reads (the others are {@link #NO_EFFECT} and {@link #ABSENT_ONLY}). */
+    private static final Set<String> PARAMETERS = Set.of("model", "messages", "stream", "stream_options",
+            "max_tokens", "max_completion_tokens", "temperature", "seed", "cfg_scale", "steps", "block_length",
+            "remasking", "cache", "threshold", "refresh_every", "stop", "metadata", "n", "top_p", "frequency_penalty",
+            "presence_penalty", "logprobs", "logit_bias", "tools", "functions", "tool_choice", "function_call",
+            "response_format", "store", "service_tier", "modalities");
     /** Accepted and without effect here: end-user ids (never logged) and hints that change nothing in medv. */
     private static final Set<String> NO_EFFECT = Set.of("user", "safety_identifier", "prompt_cache_key",
             "parallel_tool_calls");
@@ -60,6 +66,12 @@ class ChatRequestMapper {
         for (Map.Entry<String, JsonElement> e : root.entrySet()) {
             String k = e.getKey();
             JsonElement v = e.getValue();
+            if (!PARAMETERS.contains(k) && !NO_EFFECT.contains(k) && !ABSENT_ONLY.containsKey(k)) {
+                // unknown even when null, as OpenAI refuses it
+                String p = HttpRequests.shown(k);
+                throw new OpenAiException(400, OpenAiException.INVALID_REQUEST, p, "unknown_parameter",
+                        "Unrecognized request argument supplied: " + p);
+            }
             if (ChatMessages.isAbsent(v) && !k.equals("messages")) {
                 continue;
             }
@@ -116,6 +128,7 @@ class ChatRequestMapper {
                     }
                 }
                 case "response_format" -> {
+                    ChatMessages.only(object(v, k), k, Set.of("type"));
                     JsonElement type = object(v, k).get("type");
                     if (type == null || !type.isJsonPrimitive() || !type.getAsString().equals("text")) {
                         throw OpenAiException.unsupportedValue(k, "must be {\"type\": \"text\"}: medv answers in "
@@ -141,10 +154,6 @@ class ChatRequestMapper {
                 default -> {
                     if (ABSENT_ONLY.containsKey(k)) {
                         throw OpenAiException.unsupportedParameter(k, ABSENT_ONLY.get(k));
-                    }
-                    if (!NO_EFFECT.contains(k)) {
-                        throw new OpenAiException(400, OpenAiException.INVALID_REQUEST, k, "unknown_parameter",
-                                "Unrecognized request argument supplied: " + k);
                     }
                 }
             }
@@ -189,7 +198,8 @@ class ChatRequestMapper {
             switch (e.getKey()) {
                 case "include_usage" -> usage = !ChatMessages.isAbsent(e.getValue()) && bool(e.getValue(), p);
                 case "include_obfuscation" -> bool(e.getValue(), p);
-                default -> throw OpenAiException.invalid(p, "Unrecognized request argument supplied: " + p);
+                default -> throw new OpenAiException(400, OpenAiException.INVALID_REQUEST, HttpRequests.shown(p),
+                        "unknown_parameter", "Unrecognized request argument supplied: " + HttpRequests.shown(p));
             }
         }
         return usage;

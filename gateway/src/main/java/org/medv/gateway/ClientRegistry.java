@@ -7,10 +7,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.grpc.GrpcClient;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.medv.proto.v1.CancelReply;
@@ -18,10 +15,12 @@ import org.medv.proto.v1.CancelRequest;
 import org.medv.proto.v1.DenoiseEvent;
 import org.medv.proto.v1.DenoiserGrpc;
 
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,15 +37,16 @@ public class ClientRegistry implements Mailbox.Hooks {
     private final Counter dropped;
     private final Timer firstEvent;
     private final Timer finalEvent;
-    private final long undeliveredTtlNanos;
-    private ScheduledExecutorService sweeper;
+    private final Map<Mailbox.Timeout, Counter> timeouts = new EnumMap<>(Mailbox.Timeout.class);
+    private final GatewayTimers timers;
+    private final GatewayConfig.Gateway config;
 
     /** For Cancel, which must not block the thread that notices the client is gone. */
     @Inject
     @GrpcClient("denoiser")
     io.grpc.Channel denoiserChannel;
 
-    ClientRegistry(MeterRegistry meters, GatewayConfig config) {
+    ClientRegistry(MeterRegistry meters, GatewayConfig config, GatewayTimers timers) {
         meters.gaugeMapSize("medv.gateway.clients.active", java.util.List.of(), waiting);
         relayed = meters.counter("medv.gateway.events.relayed");
         ignored = meters.counter("medv.gateway.events.ignored");
@@ -55,27 +55,23 @@ public class ClientRegistry implements Mailbox.Hooks {
                 .register(meters);
         finalEvent = Timer.builder("medv.gateway.final.event").description("request received to final event sent")
                 .register(meters);
-        undeliveredTtlNanos = config.gateway().undeliveredTtl().toNanos();
-    }
-
-    void onStart(@Observes StartupEvent ev) {
-        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "medv-mailbox-sweeper");
-            t.setDaemon(true);
-            return t;
-        });
-        sweeper.scheduleWithFixedDelay(this::sweep, 1, 1, TimeUnit.SECONDS);
-    }
-
-    void onStop(@Observes ShutdownEvent ev) {
-        if (sweeper != null) {
-            sweeper.shutdownNow();
+        for (Mailbox.Timeout t : Mailbox.Timeout.values()) {
+            timeouts.put(t, Counter.builder("medv.gateway.timeouts").tag("kind", t.name().toLowerCase(Locale.ROOT))
+                    .description("requests ended by a gateway timer").register(meters));
         }
+        this.timers = timers;
+        this.config = config.gateway();
     }
 
-    public Mailbox register(String requestId, long receivedNanos, boolean wantsDrafts) {
-        Mailbox box = new Mailbox(requestId, receivedNanos, wantsDrafts, this);
+    /**
+     * A waiting client; {@code maxDuration} bounds the whole answer (HTTP), null leaves it to the client (gRPC
+     * deadlines). The stall and undelivered-final timers always apply.
+     */
+    public Mailbox register(String requestId, long receivedNanos, boolean wantsDrafts, Duration maxDuration) {
+        Mailbox box = new Mailbox(requestId, receivedNanos, wantsDrafts,
+                new Mailbox.Limits(config.stallTimeout(), maxDuration, config.undeliveredTtl()), this);
         waiting.put(requestId, box);
+        box.armMaxDuration();
         return box;
     }
 
@@ -100,6 +96,7 @@ public class ClientRegistry implements Mailbox.Hooks {
 
     /** Forgets a request whose Start failed (nothing runs, nothing to cancel). */
     public void unregister(Mailbox box) {
+        box.discard();
         waiting.remove(box.requestId(), box);
     }
 
@@ -125,9 +122,19 @@ public class ClientRegistry implements Mailbox.Hooks {
     }
 
     @Override
+    public void timedOut(Mailbox box, Mailbox.Timeout why) {
+        timeouts.get(why).increment();
+    }
+
+    @Override
+    public Future<?> after(long delayNanos, Runnable task) {
+        return timers.after(delayNanos, task);
+    }
+
+    @Override
     public void cancelGeneration(Mailbox box) {
         String id = box.requestId();
-        LOG.infof("request %s: client gone, cancelling its generation", id);
+        LOG.infof("request %s: cancelling its generation", id);
         CancelRequest request = CancelRequest.newBuilder().setRequestId(id).build();
         // called where the client's call context is already cancelled: Cancel must not inherit that context
         Context.current().fork().run(() -> DenoiserGrpc.newStub(denoiserChannel)
@@ -148,16 +155,6 @@ public class ClientRegistry implements Mailbox.Hooks {
 
         @Override
         public void onCompleted() {
-        }
-    }
-
-    private void sweep() {
-        long now = System.nanoTime();
-        for (Mailbox box : waiting.values()) {
-            if (box.finalOverdue(now, undeliveredTtlNanos)) {
-                LOG.infof("request %s: final event never taken by its client; forgotten", box.requestId());
-                box.expire();
-            }
         }
     }
 }

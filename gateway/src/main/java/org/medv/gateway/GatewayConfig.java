@@ -40,8 +40,50 @@ public interface GatewayConfig {
         @WithDefault("60s")
         Duration undeliveredTtl();
 
+        /**
+         * How long a started request may go without a sign of life from its denoiser (the Start ack, then each of
+         * its events) before the gateway ends it as FAILED (UNAVAILABLE) and cancels its generation.
+         */
+        @WithDefault("30s")
+        Duration stallTimeout();
+
+        /** The longest an HTTP answer (SSE stream or chat completion) may take before it ends as DEADLINE. */
+        @WithDefault("10m")
+        Duration sseMaxDuration();
+
+        /** How often the steps consumer looks for partitions added to the topic (it reads those from the start). */
+        @WithDefault("10s")
+        Duration stepsPartitionsRefresh();
+
+        /** Caps on the request's text and labels, checked before anything is tokenized. */
+        Limits limits();
+
         /** The OpenAI-compatible chat API ({@code /v1/chat/completions}, {@code /v1/models}). */
         OpenAi openai();
+    }
+
+    interface Limits {
+        /** The question, or all the conversation's turns together, in characters. */
+        @WithDefault("16384")
+        int questionChars();
+
+        /** Turns of a conversation. */
+        @WithDefault("64")
+        int turns();
+
+        /** Labels of a request's metadata (OpenAI's limits for its metadata: 16 pairs, keys 64, values 512). */
+        @WithDefault("16")
+        int labels();
+
+        @WithDefault("64")
+        int labelKeyChars();
+
+        @WithDefault("512")
+        int labelValueChars();
+
+        /** The metadata's correlation id. */
+        @WithDefault("256")
+        int correlationIdChars();
     }
 
     interface OpenAi {

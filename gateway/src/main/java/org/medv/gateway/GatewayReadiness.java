@@ -1,33 +1,50 @@
 package org.medv.gateway;
 
-import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once the tokenizer is loaded and the steps consumer holds its partitions (so no event is missed). */
+import java.util.List;
+
+/**
+ * Ready exactly when the gateway takes requests ({@link ServingGate}): tokenizer loaded, steps consumer positioned,
+ * backends serving. The data says which part is missing.
+ */
 @Readiness
 @ApplicationScoped
 public class GatewayReadiness implements HealthCheck {
+    private final ServingGate gate;
     private final ModelHolder models;
-    private final AssignmentTracker assignment;
+    private final StepsConsumer steps;
+    private final BackendHealth backends;
     private final ClientRegistry clients;
 
-    GatewayReadiness(ModelHolder models, @Identifier("medv-gateway-assignment") AssignmentTracker assignment,
-                      ClientRegistry clients) {
+    GatewayReadiness(ServingGate gate, ModelHolder models, StepsConsumer steps, BackendHealth backends,
+                     ClientRegistry clients) {
+        this.gate = gate;
         this.models = models;
-        this.assignment = assignment;
+        this.steps = steps;
+        this.backends = backends;
         this.clients = clients;
     }
 
     @Override
     public HealthCheckResponse call() {
-        boolean up = models.loaded() && assignment.hasAssignment();
-        var b = HealthCheckResponse.named("medv-gateway").status(up)
+        List<String> problems = gate.problems();
+        var b = HealthCheckResponse.named("medv-gateway").status(problems.isEmpty())
                 .withData("tokenizer", models.loaded() ? "loaded" : models.failure() == null ? "loading" : "failed")
-                .withData("steps-partitions", assignment.partitions())
+                .withData("steps-partitions", steps.positioned() ? steps.partitions() : 0)
+                .withData("vision-service", state(backends.visionProblem()))
+                .withData("denoiser-service", state(backends.denoiserProblem()))
                 .withData("active-clients", clients.active());
+        if (!problems.isEmpty()) {
+            b.withData("waiting-for", String.join("; ", problems));
+        }
         return b.build();
+    }
+
+    private static String state(String problem) {
+        return problem == null ? "serving" : problem;
     }
 }

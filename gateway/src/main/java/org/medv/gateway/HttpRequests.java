@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The HTTP forms of an {@link AskRequest}: multipart fields and the JSON body. Both end in the same proto request,
@@ -32,6 +33,9 @@ final class HttpRequests {
     static final Set<String> OPTION_FIELDS = Set.of("gen_length", "block_length", "steps", "temperature", "seed",
             "cfg_scale", "remasking", "stop", "stop_ids", "no_stop", "forbid_ids", "cache", "threshold",
             "refresh_every");
+    private static final Set<String> ROOT_FIELDS = Set.of("image", "question", "conversation", "options", "metadata");
+    private static final Set<String> TURN_FIELDS = Set.of("role", "content");
+    private static final Set<String> METADATA_FIELDS = Set.of("correlation_id", "labels");
 
     private HttpRequests() {
     }
@@ -54,7 +58,10 @@ final class HttpRequests {
                 .build();
     }
 
-    /** {"image": base64, "question": ..., "conversation": [...], "options": {...}, "metadata": {...}}. */
+    /**
+     * {"image": base64, "question": ..., "conversation": [...], "options": {...}, "metadata": {...}}. Every object
+     * is checked for unknown keys (refused naming the key's path, as OpenAI's API refuses unknown parameters).
+     */
     static AskRequest fromJson(String body) {
         JsonObject root;
         try {
@@ -66,63 +73,100 @@ final class HttpRequests {
         } catch (JsonParseException e) {
             throw new InvalidRequestException("body", "the body is not valid JSON");
         }
+        known(root, "", ROOT_FIELDS);
         AskRequest.Builder r = AskRequest.newBuilder();
-        if (root.has("image") && !root.get("image").isJsonNull()) {
+        if (present(root, "image")) {
             r.setImage(ByteString.copyFrom(base64(text(root.get("image"), "image"))));
         }
-        if (root.has("question") && !root.get("question").isJsonNull()) {
+        if (present(root, "question")) {
             r.setQuestion(text(root.get("question"), "question"));
         }
-        if (root.has("conversation")) {
+        if (present(root, "conversation")) {
+            int i = 0;
             for (JsonElement t : array(root.get("conversation"), "conversation")) {
-                JsonObject turn = object(t, "conversation");
-                r.addConversation(ChatTurn.newBuilder().setRole(role(turn.get("role")))
-                        .setContent(turn.has("content") ? text(turn.get("content"), "conversation") : ""));
+                String at = "conversation[" + i++ + "]";
+                JsonObject turn = object(t, at);
+                known(turn, at + ".", TURN_FIELDS);
+                r.addConversation(ChatTurn.newBuilder().setRole(role(turn.get("role"), at + ".role"))
+                        .setContent(present(turn, "content") ? text(turn.get("content"), at + ".content") : ""));
             }
         }
-        if (root.has("options")) {
-            GenerationOptions.Builder o = GenerationOptions.newBuilder();
-            for (Map.Entry<String, JsonElement> e : object(root.get("options"), "options").entrySet()) {
-                String k = e.getKey();
-                JsonElement v = e.getValue();
-                if (v.isJsonNull()) {
-                    continue;
-                }
-                if (k.equals("stop")) {
-                    if (v.isJsonArray()) {
-                        v.getAsJsonArray().forEach(s -> o.addStop(text(s, "stop")));
-                    } else {
-                        o.addStop(text(v, "stop"));
-                    }
-                } else if (k.equals("forbid_ids") && v.isJsonArray()) {
-                    TokenIds.Builder ids = TokenIds.newBuilder();
-                    array(v, k).forEach(id -> ids.addIds(integer(text(id, k), k)));
-                    o.setForbidIds(ids);
-                } else if (k.equals("stop_ids")) {
-                    for (JsonElement seq : array(v, "stop_ids")) {
-                        TokenIds.Builder ids = TokenIds.newBuilder();
-                        array(seq, "stop_ids").forEach(id -> ids.addIds(integer(text(id, "stop_ids"), "stop_ids")));
-                        o.addStopIds(ids);
-                    }
-                } else {
-                    option(o, k, text(v, k));
-                }
-            }
-            r.setOptions(o);
+        if (present(root, "options")) {
+            r.setOptions(options(object(root.get("options"), "options")));
         }
-        if (root.has("metadata")) {
+        if (present(root, "metadata")) {
             JsonObject m = object(root.get("metadata"), "metadata");
+            known(m, "metadata.", METADATA_FIELDS);
             ClientMetadata.Builder md = ClientMetadata.newBuilder();
-            if (m.has("correlation_id")) {
-                md.setCorrelationId(text(m.get("correlation_id"), "metadata"));
+            if (present(m, "correlation_id")) {
+                md.setCorrelationId(text(m.get("correlation_id"), "correlation_id"));
             }
-            if (m.has("labels")) {
-                object(m.get("labels"), "metadata").entrySet()
-                        .forEach(e -> md.putLabels(e.getKey(), text(e.getValue(), "metadata")));
+            if (present(m, "labels")) {
+                object(m.get("labels"), "labels").entrySet()
+                        .forEach(e -> md.putLabels(e.getKey(), text(e.getValue(), "labels")));
             }
             r.setMetadata(md);
         }
         return r.build();
+    }
+
+    private static GenerationOptions options(JsonObject options) {
+        GenerationOptions.Builder o = GenerationOptions.newBuilder();
+        for (Map.Entry<String, JsonElement> e : options.entrySet()) {
+            String k = e.getKey();
+            JsonElement v = e.getValue();
+            if (!OPTION_FIELDS.contains(k)) {
+                String shown = shown(k);
+                throw new InvalidRequestException("options." + shown, "unknown option '" + shown + "'; known: "
+                        + String.join(", ", new TreeSet<>(OPTION_FIELDS)));
+            }
+            if (v.isJsonNull()) {
+                continue;
+            }
+            if (k.equals("stop")) {
+                if (v.isJsonArray()) {
+                    v.getAsJsonArray().forEach(s -> o.addStop(text(s, "stop")));
+                } else {
+                    o.addStop(text(v, "stop"));
+                }
+            } else if (k.equals("forbid_ids") && v.isJsonArray()) {
+                TokenIds.Builder ids = TokenIds.newBuilder();
+                array(v, k).forEach(id -> ids.addIds(integer(text(id, k), k)));
+                o.setForbidIds(ids);
+            } else if (k.equals("stop_ids")) {
+                for (JsonElement seq : array(v, "stop_ids")) {
+                    TokenIds.Builder ids = TokenIds.newBuilder();
+                    array(seq, "stop_ids").forEach(id -> ids.addIds(integer(text(id, "stop_ids"), "stop_ids")));
+                    o.addStopIds(ids);
+                }
+            } else {
+                option(o, k, text(v, k));
+            }
+        }
+        return o.build();
+    }
+
+    /** Refuses a key of {@code o} that is not in {@code fields}, naming its path ({@code prefix} + key). */
+    private static void known(JsonObject o, String prefix, Set<String> fields) {
+        for (String k : o.keySet()) {
+            if (!fields.contains(k)) {
+                String shown = shown(k);
+                String hint = prefix.isEmpty() && OPTION_FIELDS.contains(k) ? "; sampler options go inside "
+                        + "\"options\"" : "";
+                throw new InvalidRequestException(prefix + shown, "unknown field '" + prefix + shown + "'" + hint
+                        + "; known: " + String.join(", ", new TreeSet<>(fields)));
+            }
+        }
+    }
+
+    private static boolean present(JsonObject o, String key) {
+        return o.has(key) && !o.get(key).isJsonNull();
+    }
+
+    /** A client's key as a message may show it: printable ASCII, at most 64 characters. */
+    static String shown(String key) {
+        String s = key.replaceAll("[^\\x20-\\x7e]", "?");
+        return s.length() > 64 ? s.substring(0, 61) + "..." : s;
     }
 
     /** One option given as text (a form field or a JSON scalar). */
@@ -141,8 +185,8 @@ final class HttpRequests {
             case "cache" -> o.setCache(cache(v));
             case "threshold" -> o.setThreshold(number(v, name));
             case "refresh_every" -> o.setRefreshEvery(integer(v, name));
-            default -> throw new InvalidRequestException("options", "unknown option '" + name + "'; known: "
-                    + String.join(", ", OPTION_FIELDS.stream().sorted().toList()));
+            default -> throw new InvalidRequestException("options." + shown(name), "unknown option '"
+                    + shown(name) + "'; known: " + String.join(", ", new TreeSet<>(OPTION_FIELDS)));
         }
     }
 
@@ -176,13 +220,13 @@ final class HttpRequests {
         };
     }
 
-    private static Role role(JsonElement e) {
-        String r = e == null || e.isJsonNull() ? "" : text(e, "conversation").toLowerCase(Locale.ROOT);
+    private static Role role(JsonElement e, String at) {
+        String r = e == null || e.isJsonNull() ? "" : text(e, at).toLowerCase(Locale.ROOT);
         return switch (r.replaceFirst("^role_", "")) {
             case "user" -> Role.ROLE_USER;
             case "assistant" -> Role.ROLE_ASSISTANT;
-            default -> throw new InvalidRequestException("conversation", "each turn needs role user or assistant, got '"
-                    + r + "'");
+            default -> throw new InvalidRequestException(at, "each turn needs role user or assistant, got '"
+                    + shown(r) + "'");
         };
     }
 

@@ -83,5 +83,11 @@ final class MailboxPublisher implements Flow.Publisher<AnswerEvent> {
             cancelled = true;
             subscriber.onComplete();
         }
+
+        @Override
+        public void abort() {
+            // reactive streams allow completion without demand: the response ends
+            finish();
+        }
     }
 }

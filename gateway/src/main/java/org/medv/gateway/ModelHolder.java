@@ -4,6 +4,7 @@ import io.grpc.Status;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 import org.medv.model.TextSide;
@@ -18,11 +19,13 @@ public class ModelHolder {
     private static final Logger LOG = Logger.getLogger(ModelHolder.class);
 
     private final GatewayConfig config;
+    private final Event<ReadinessChanged> changes;
     private volatile TextSide model;
     private volatile String failure;
 
-    ModelHolder(GatewayConfig config) {
+    ModelHolder(GatewayConfig config, Event<ReadinessChanged> changes) {
         this.config = config;
+        this.changes = changes;
     }
 
     void onStart(@Observes StartupEvent ev) {
@@ -41,6 +44,7 @@ public class ModelHolder {
             failure = e.getMessage();
             LOG.errorf("cannot load the model's tokenizer/config from %s: %s", config.model().dir(), e.getMessage());
         }
+        changes.fire(new ReadinessChanged());
     }
 
     void onStop(@Observes ShutdownEvent ev) {

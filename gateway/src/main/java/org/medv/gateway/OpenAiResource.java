@@ -30,6 +30,8 @@ import java.util.function.UnaryOperator;
 @Path("/v1")
 public class OpenAiResource {
     private static final Map<String, List<String>> JSON = Map.of("Content-Type", List.of(MediaType.APPLICATION_JSON));
+    private static final Map<String, List<String>> RETRY = Map.of("Content-Type", List.of(MediaType.APPLICATION_JSON),
+            "Retry-After", List.of("1"));
 
     private final AskService asks;
     private final ChatRequestMapper mapper;
@@ -53,6 +55,7 @@ public class OpenAiResource {
     @Produces("application/*")
     @Blocking
     public RestMulti<String> chat(String body) {
+        asks.admit();
         ChatRequest chat = mapper.map(body);
         UnaryOperator<String> params = chat::param;
         AskPlan plan;
@@ -60,7 +63,7 @@ public class OpenAiResource {
         int promptTokens;
         try {
             plan = asks.plan(chat.ask());
-            box = asks.register(plan, chat.stream());
+            box = asks.registerHttp(plan, chat.stream());
             promptTokens = asks.dispatch(plan, box, 0);
         } catch (RuntimeException e) {
             throw OpenAiErrors.translate(e, params);
@@ -75,7 +78,8 @@ public class OpenAiResource {
         }
         // the final event only (a client that leaves before it does not cancel the generation yet: README)
         Uni<Answer> answer = events.toUni().map(last -> answer(ids, last, promptTokens, params));
-        return RestMulti.fromUniResponse(answer, a -> Multi.createFrom().item(a.body()), a -> JSON, Answer::status);
+        return RestMulti.fromUniResponse(answer, a -> Multi.createFrom().item(a.body()), Answer::headers,
+                Answer::status);
     }
 
     @GET
@@ -102,6 +106,10 @@ public class OpenAiResource {
     }
 
     private record Answer(int status, String body) {
+        /** JSON, and Retry-After when a retry may succeed (the denoiser stalled or its queue was full). */
+        Map<String, List<String>> headers() {
+            return status == 503 || status == 429 ? RETRY : JSON;
+        }
     }
 
     private static Answer answer(ChatCompletions.Ids ids, AnswerEvent last, int promptTokens,

@@ -37,7 +37,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -51,7 +53,10 @@ import java.util.concurrent.TimeUnit;
  * gateway waits for. The metadata label
  * {@code script} picks the run: default (drafts then final), {@code slow} (one draft, then waits for Cancel),
  * {@code full} (RESOURCE_EXHAUSTED), {@code unicode} (the default run with {@link #UNICODE_ANSWER}, whose
- * multi-byte characters are split over byte tokens), {@code failed} (one draft, then a FAILED final event).
+ * multi-byte characters are split over byte tokens), {@code failed} (one draft, then a FAILED final event),
+ * {@code silent} (Start answers, nothing is ever published: a denoiser that died after the ack), {@code dies} (two
+ * drafts, then silence) and {@code endless} (a draft every 200 ms until Cancel or {@link #release}). Both servers
+ * serve {@code grpc.health.v1.Health} ({@link #health}).
  */
 final class FakeBackends implements AutoCloseable {
     static final int IMAGE_ROWS = 16;
@@ -63,7 +68,11 @@ final class FakeBackends implements AutoCloseable {
     final List<StartRequest> starts = Collections.synchronizedList(new ArrayList<>());
     final List<String> cancels = Collections.synchronizedList(new ArrayList<>());
     final List<String> foreignIds = Collections.synchronizedList(new ArrayList<>());
+    private final Set<String> released = ConcurrentHashMap.newKeySet();
     private final Map<String, CountDownLatch> cancelled = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> cancelCalls = new ConcurrentHashMap<>();
+    final FakeHealth visionHealth = new FakeHealth();
+    final FakeHealth denoiserHealth = new FakeHealth();
     private final Server vision;
     private final Server denoiser;
     private final KafkaProducer<String, byte[]> producer;
@@ -87,8 +96,9 @@ final class FakeBackends implements AutoCloseable {
                 ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
         try {
             vision = NettyServerBuilder.forPort(visionPort).maxInboundMessageSize(64 << 20)
-                    .addService(new Vision()).build().start();
-            denoiser = NettyServerBuilder.forPort(denoiserPort).addService(new Denoiser()).build().start();
+                    .addService(new Vision()).addService(visionHealth).build().start();
+            denoiser = NettyServerBuilder.forPort(denoiserPort).addService(new Denoiser()).addService(denoiserHealth)
+                    .build().start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -102,6 +112,32 @@ final class FakeBackends implements AutoCloseable {
     StartRequest startOf(String requestId) {
         synchronized (starts) {
             return starts.stream().filter(s -> s.getRequestId().equals(requestId)).findFirst().orElse(null);
+        }
+    }
+
+    /** Completes when Denoiser.Cancel is called for {@code requestId}. */
+    CompletableFuture<Void> cancelOf(String requestId) {
+        return cancelCalls.computeIfAbsent(requestId, id -> new CompletableFuture<>());
+    }
+
+    /** Ends an {@code endless} run without a Cancel call (it publishes nothing more). */
+    void release(String requestId) {
+        CountDownLatch latch = cancelled.get(requestId);
+        if (latch != null) {
+            released.add(requestId);
+            latch.countDown();
+        }
+    }
+
+    /** Publishes one event of {@code requestId} into {@code partition} (tests of the steps consumer). */
+    void publishTo(int partition, String requestId, int genLength, boolean last) {
+        DenoiseEvent e = event(requestId, 1, 1, genLength, last, FinishReason.FINISH_REASON_LENGTH, answerIds,
+                ANSWER);
+        try {
+            producer.send(new ProducerRecord<>(topic, partition, requestId, e.toByteArray())).get(30,
+                    TimeUnit.SECONDS);
+        } catch (Exception ex) {
+            throw new AssertionError("cannot publish to partition " + partition, ex);
         }
     }
 
@@ -151,6 +187,7 @@ final class FakeBackends implements AutoCloseable {
         @Override
         public void cancel(CancelRequest req, StreamObserver<CancelReply> out) {
             cancels.add(req.getRequestId());
+            cancelOf(req.getRequestId()).complete(null);
             CountDownLatch latch = cancelled.get(req.getRequestId());
             if (latch != null) {
                 latch.countDown();
@@ -165,6 +202,13 @@ final class FakeBackends implements AutoCloseable {
         int[] ids = unicode ? unicodeIds : answerIds;
         String text = unicode ? UNICODE_ANSWER : ANSWER;
         try {
+            if (script.equals("silent")) {
+                return;
+            }
+            if (script.equals("endless")) {
+                endless(id, gen, steps);
+                return;
+            }
             String foreign = "foreign-" + UUID.randomUUID();
             foreignIds.add(foreign);
             for (int s = 1; s <= steps; s++) {
@@ -175,6 +219,9 @@ final class FakeBackends implements AutoCloseable {
                     cancelled.get(id).await(30, TimeUnit.SECONDS);
                     publish(id, s, steps, gen, true, FinishReason.FINISH_REASON_CANCELLED, ids, text);
                     producer.flush();
+                    return;
+                }
+                if (script.equals("dies") && s == 2) {
                     return;
                 }
                 if (script.equals("failed")) {
@@ -192,9 +239,27 @@ final class FakeBackends implements AutoCloseable {
         }
     }
 
-    /** Step {@code s} of {@code steps} unmasks a proportional prefix of the answer region. */
+    /** Drafts 200 ms apart (step 1 of the run again and again) until cancelled or released. */
+    private void endless(String id, int gen, int steps) throws InterruptedException {
+        while (!cancelled.get(id).await(200, TimeUnit.MILLISECONDS)) {
+            publish(id, 1, steps, gen, false, FinishReason.FINISH_REASON_UNSPECIFIED, answerIds, ANSWER);
+            producer.flush();
+        }
+        if (!released.contains(id)) {
+            publish(id, 1, steps, gen, true, FinishReason.FINISH_REASON_CANCELLED, answerIds, ANSWER);
+            producer.flush();
+        }
+    }
+
     private void publish(String id, int s, int steps, int gen, boolean last, FinishReason reason, int[] answer,
                          String text) {
+        producer.send(new ProducerRecord<>(topic, id, event(id, s, steps, gen, last, reason, answer, text)
+                .toByteArray()));
+    }
+
+    /** Step {@code s} of {@code steps} unmasks a proportional prefix of the answer region. */
+    private DenoiseEvent event(String id, int s, int steps, int gen, boolean last, FinishReason reason, int[] answer,
+                               String text) {
         int committed = (int) ((long) gen * s / steps);
         DenoiseEvent.Builder e = DenoiseEvent.newBuilder().setRequestId(id).setStep(s).setBlock(0)
                 .setTotalSteps(steps).setMaskId(maskId).setStopPosition(-1).setFinal(last)
@@ -215,7 +280,7 @@ final class FakeBackends implements AutoCloseable {
                 e.setError(ErrorInfo.newBuilder().setCode("INTERNAL").setMessage("the engine failed"));
             }
         }
-        producer.send(new ProducerRecord<>(topic, id, e.build().toByteArray()));
+        return e.build();
     }
 
     @Override
