@@ -176,6 +176,9 @@ public class StepsConsumer {
         p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // the denoiser writes a final event and its answer record in one transaction: an aborted attempt (retried
+        // after a broker outage) must never reach a client as a second final
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         // a partition whose position fell out of retention resumes at its end; the stall timer ends its requests
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
         // the denoiser creates the topic with its partition count; a consumer must not create it with the default
