@@ -241,8 +241,7 @@ class EngineTest {
     }
 
     private static Engine engine(EventSink sink, int capacity, int maxBatch, EngineObserver observer) {
-        EngineSettings settings = new EngineSettings(dir, "cpu", "f32", capacity, maxBatch, 1,
-                Duration.ofSeconds(5));
+        EngineSettings settings = new EngineSettings(dir, "cpu", "f32", capacity, maxBatch, 1);
         return new Engine(settings,
                 () -> EngineModel.load(LoadOptions.of(dir, null)),
                 sink, observer);
