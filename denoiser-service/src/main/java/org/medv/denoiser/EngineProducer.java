@@ -17,6 +17,7 @@ import org.jboss.logging.Logger;
 import org.medv.model.LoadOptions;
 
 import java.net.InetAddress;
+import java.time.Clock;
 import java.net.UnknownHostException;
 
 import java.util.Map;
@@ -47,7 +48,7 @@ public class EngineProducer {
                 metrics::publishFailed);
         LOG.infof("denoiser instance %s; final records wait %s", instance,
                 denoiser.outboxDir().map(d -> "in " + d).orElse("in memory"));
-        Engine engine = new Engine(settings, () -> EngineModel.load(load), sink, metrics);
+        Engine engine = new Engine(settings, () -> EngineModel.load(load), sink, metrics, Clock.systemUTC());
         Gauge.builder("medv.denoiser.queue.depth", engine, Engine::queueDepth)
                 .description("Requests waiting for the engine")
                 .register(registry);

@@ -162,8 +162,10 @@ final class FinalPublisher implements AutoCloseable {
         attemptFailed.run();
         Duration delay = backoff.next();
         if (backoff.failures() == 1) {
-            LOG.warnf("final records of %d request(s) not committed (%s); retrying until the broker takes them",
-                    Math.max(batch.size(), outbox.size()), e.toString());
+            int waiting = outbox.size();
+            LOG.warnf("%s (%s); retrying until the broker takes them", waiting == 0
+                    ? "the transactional producer is not ready" : waiting + " final record pair(s) not committed",
+                    e.toString());
         } else {
             LOG.debugf("final records still not committed (attempt %d): %s", backoff.failures(), e.toString());
         }

@@ -15,6 +15,7 @@ import org.medv.serving.EmbeddingCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -51,6 +52,8 @@ public final class Engine implements AutoCloseable {
     private final Supplier<EngineModel> loader;
     private final EventSink sink;
     private final EngineObserver observer;
+    /** Wall clock of the requests' deadlines ({@code deadline_unix_ms}). */
+    private final Clock clock;
     private final BlockingQueue<Job> queue;
     private final Map<String, Job> active = new ConcurrentHashMap<>();
     /** The running batch: touched by the engine thread only. */
@@ -67,12 +70,17 @@ public final class Engine implements AutoCloseable {
     private volatile String unavailable = "the model is loading";
     private volatile boolean closing;
 
-    /** Takes ownership of {@code sink}: {@link #close} closes it after the last final record. */
-    public Engine(EngineSettings settings, Supplier<EngineModel> loader, EventSink sink, EngineObserver observer) {
+    /**
+     * Takes ownership of {@code sink}: {@link #close} closes it after the last final record. {@code clock} tells
+     * when deadlines pass ({@code Clock.systemUTC()} but in tests).
+     */
+    public Engine(EngineSettings settings, Supplier<EngineModel> loader, EventSink sink, EngineObserver observer,
+                  Clock clock) {
         this.settings = settings;
         this.loader = loader;
         this.sink = sink;
         this.observer = observer;
+        this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         sink.knownIds().forEach(id -> recent.put(id, Boolean.TRUE)); // answered or answering before a restart
         this.thread = new Thread(this::loop, "medv-engine");
@@ -215,12 +223,12 @@ public final class Engine implements AutoCloseable {
         long started = System.nanoTime();
         LanguageSide language = model.language();
         StepPublisher steps = new StepPublisher(job, sink, observer, settings.stepStride(), language.tokens().mask(),
-                () -> closing);
+                () -> closing, clock);
         if (job.cancelRequested()) {
             finishLater(job, Outcome.unrun(FinishReason.FINISH_REASON_CANCELLED), started, 0);
             return;
         }
-        if (job.deadlinePassed(System.currentTimeMillis())) {
+        if (job.deadlinePassed(clock.millis())) {
             finishLater(job, Outcome.unrun(FinishReason.FINISH_REASON_DEADLINE), started, 0);
             return;
         }
