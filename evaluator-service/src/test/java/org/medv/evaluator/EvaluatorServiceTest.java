@@ -198,8 +198,9 @@ class EvaluatorServiceTest {
     }
 
     @Test
-    void readyAndUnknownRunIs404() {
+    void readyLiveAndUnknownRunIs404() {
         RestAssured.get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+        RestAssured.get("/q/health/live").then().statusCode(200).body("checks.name", hasItem("evaluator-loop"));
         for (String path : List.of("report", "report.md", "charts/accuracy.png", "charts/judge.png", "results.jsonl")) {
             RestAssured.get("/runs/no-such-run/" + path).then().statusCode(404);
         }

@@ -124,7 +124,9 @@ class ScoringLoopTest {
         try {
             await("the offset committed", () -> t.committed() == 1);
             assertEquals(1, store.results(run).size());
-            assertEquals(1, judged.get(), "reviewed once: the answer was not handed to another poll");
+            assertEquals(1, judged.get(), "reviewed once");
+            assertEquals(0.0, meters.counter("medv.evaluator.duplicates").count(),
+                    "not delivered again: the consumer stayed in its group");
             assertEquals(0.0, meters.counter("medv.evaluator.restarts").count());
         } finally {
             loop.stop();
@@ -148,7 +150,9 @@ class ScoringLoopTest {
             reviewing.countDown();
             return firstReview.isDone() ? CompletableFuture.completedFuture(new JudgeScore(8, 6)) : firstReview;
         }, meters, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2000, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 3000,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000));
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1000,
+                // the failed session cannot leave its group while the broker is away: let the group notice soon
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 6000, ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 1000));
         loop.start();
         try {
             assertTrue(reviewing.await(WAIT.toSeconds(), TimeUnit.SECONDS));
