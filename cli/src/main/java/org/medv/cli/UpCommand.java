@@ -1,6 +1,7 @@
 package org.medv.cli;
 
 import org.medv.cli.stack.LocalStack;
+import org.medv.cli.stack.SupervisedProcess;
 import org.medv.model.DemoModel;
 import org.medv.model.InvalidRequestException;
 import picocli.CommandLine.Command;
@@ -14,7 +15,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code medv up}: Kafka (a local KRaft broker unless --kafka is given) and the services, until Ctrl-C. */
+/**
+ * {@code medv up}: Kafka (a local KRaft broker unless --kafka is given) and the services, until Ctrl-C. Once up, a
+ * crashed service or broker is restarted with backoff (1 s doubling to 30 s), and each restart is printed.
+ */
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Start medv on this machine: Kafka broker, vision, denoiser, gateway and evaluator services.")
 final class UpCommand implements Callable<Integer> {
@@ -64,7 +68,11 @@ final class UpCommand implements Callable<Integer> {
                 d.denoiserGrpcPort(), d.denoiserHttpPort(), gateways, List.of(), d.evaluatorHttpPort(), evaluatorProperties());
         out.println("starting medv (logs in " + s.runDir().resolve("logs") + ") ...");
         out.flush();
-        LocalStack stack = new LocalStack(s);
+        PrintWriter err = spec.commandLine().getErr();
+        LocalStack stack = new LocalStack(s).supervision(SupervisedProcess.Policy.DEFAULT, line -> {
+            err.println(line);
+            err.flush();
+        });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("stopping medv ...");
@@ -83,7 +91,7 @@ final class UpCommand implements Callable<Integer> {
         out.println("  model      " + modelDir);
         out.println("Try: ./medv ask --image " + DEMO_MODEL + "/examples/mri-left-right.png \"Which side are the "
                 + "lesions on?\"");
-        out.println("Ctrl-C stops everything.");
+        out.println("A crashed service restarts by itself (said here); Ctrl-C stops everything.");
         out.flush();
         stopped.await();
         return 0;

@@ -4,7 +4,9 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import org.medv.denoiser.engine.EngineSettings;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * {@code medv.denoiser.*}; {@link #settings} turns it (with the model keys) into the engine's record. The sampler
@@ -23,12 +25,29 @@ public interface DenoiserConfig {
     @WithDefault("1")
     int stepStride();
 
-    /** How long the engine waits for the broker to acknowledge a request's final records. */
+    /**
+     * This instance's name, stable across its restarts: its Kafka {@code transactional.id} is
+     * {@code medv-denoiser-<instance-id>}, so a restarted instance fences the process it replaces. Default: the
+     * host name and the gRPC port.
+     */
+    Optional<String> instanceId();
+
+    /**
+     * Where final records wait for the broker and accepted requests are journaled, so that they survive a crash;
+     * one directory per instance. Unset: in memory only.
+     */
+    Optional<Path> outboxDir();
+
+    /** Final record pairs that may wait for the broker; beyond this, Start answers UNAVAILABLE. */
+    @WithDefault("10000")
+    int maxPendingFinals();
+
+    /** How long shutdown waits for the broker to take the final records still waiting. */
     @WithDefault("30s")
     Duration finalFlushTimeout();
 
     default EngineSettings settings(ModelConfig model) {
-        return new EngineSettings(model.dir(), model.device(), model.dtype(), queueCapacity(), maxBatch(), stepStride(),
-                finalFlushTimeout());
+        return new EngineSettings(model.dir(), model.device(), model.dtype(), queueCapacity(), maxBatch(),
+                stepStride());
     }
 }

@@ -152,9 +152,30 @@ final class Harness implements AutoCloseable {
 
     private static KafkaConsumer<String, byte[]> consumer() {
         String servers = ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class);
+        // read_committed, as every consumer of the final records must: an aborted attempt is not a record
         return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
                 new ByteArrayDeserializer());
+    }
+
+    /** The value of an un-tagged gauge or counter in /q/metrics (Prometheus text), 0 when absent. */
+    static double metric(String name) {
+        return RestAssured.get("/q/metrics").asString().lines()
+                .filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
+    /** Waits until {@code condition} holds, checking every 100 ms, or fails after {@code timeout}. */
+    static void await(String what, Duration timeout, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + " did not happen within " + timeout);
+            }
+            Thread.sleep(100);
+        }
     }
 
     private interface Parser<T> {

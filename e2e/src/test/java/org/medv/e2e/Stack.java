@@ -29,6 +29,8 @@ final class Stack {
     private static Stack instance;
 
     static final int EVALUATOR_HTTP = 18103 + OFFSET;
+    static final int DENOISER_GRPC = 19102 + OFFSET;
+    static final int DENOISER_HTTP = 18102 + OFFSET;
 
     final EmbeddedKafka kafka;
     final LocalStack services;
@@ -60,7 +62,7 @@ final class Stack {
                     (candidate.isBlank() ? "8 2" : "8 6") + "\nAssistant 1 is more detailed."));
             kafka.createTopics(3, "medv.denoise.steps", "medv.answers");
             LocalStack.Settings s = new LocalStack.Settings(root, model, run, kafka.bootstrapServers(), 0,
-                    GATEWAY_GRPC, GATEWAY_HTTP, 19101 + OFFSET, 18101 + OFFSET, 19102 + OFFSET, 18102 + OFFSET, 2,
+                    GATEWAY_GRPC, GATEWAY_HTTP, 19101 + OFFSET, 18101 + OFFSET, DENOISER_GRPC, DENOISER_HTTP, 2,
                     List.of("-Dmedv.vision.max-image-bytes=" + MAX_IMAGE_BYTES,
                             "-Dmedv.denoiser.queue-capacity=" + QUEUE), EVALUATOR_HTTP,
                     List.of("-Dmedv.evaluator.judge.base-url=" + judge.baseUrl()));

@@ -23,6 +23,18 @@ public interface EvaluatorConfig {
     @WithDefault("3")
     int scoresPartitions();
 
+    /** Replication factor of the scores topic when the evaluator creates it (3 on a production cluster). */
+    @WithDefault("1")
+    short scoresReplicationFactor();
+
+    /** Answers taken per poll: the most the evaluator scores (and the judge reviews) before it commits. */
+    @WithDefault("32")
+    int maxPollRecords();
+
+    /** The liveness check turns DOWN when the consumer loop has not moved for this long (stuck). */
+    @WithDefault("PT5M")
+    Duration livenessTimeout();
+
     /** substring (run_eval_batch.py, the paper's tables) or yes_no (run_eval.py). */
     @WithDefault("substring")
     String closedRule();

@@ -121,7 +121,10 @@ class EvaluatorServiceTest {
         }
     }
 
-    /** At-least-once delivery: the same answer twice replaces its own score, it is not counted again. */
+    /**
+     * At-least-once delivery: the same answer (same request id) twice is recognised and not scored again; another
+     * answer to the same question replaces the score, it is not counted again.
+     */
     @Test
     void redeliveredAnswerIsCountedOnce() {
         String run = "redelivery-run";
@@ -131,8 +134,12 @@ class EvaluatorServiceTest {
         topics.send(q2);
         RunReport before = Http.awaitQuestions(run, 2);
 
+        double duplicates = duplicates();
         topics.send(q1);
-        Http.await("the redelivered answer's second score", () -> Topics.scores(run).size() == 3);
+        Http.await("the redelivered answer recognised", () -> duplicates() == duplicates + 1);
+        assertEquals(2, Topics.scores(run).size(), "not scored again");
+        topics.send(q1.toBuilder().setRequestId("redelivery-run-q1-asked-again").build());
+        Http.await("the second answer's score", () -> Topics.scores(run).size() == 3);
 
         RunReport after = Http.report(run);
         assertEquals(2, after.questions());
@@ -198,11 +205,18 @@ class EvaluatorServiceTest {
     }
 
     @Test
-    void readyAndUnknownRunIs404() {
+    void readyLiveAndUnknownRunIs404() {
         RestAssured.get("/q/health/ready").then().statusCode(200).body("status", is("UP"));
+        RestAssured.get("/q/health/live").then().statusCode(200).body("checks.name", hasItem("evaluator-loop"));
         for (String path : List.of("report", "report.md", "charts/accuracy.png", "charts/judge.png", "results.jsonl")) {
             RestAssured.get("/runs/no-such-run/" + path).then().statusCode(404);
         }
+    }
+
+    private static double duplicates() {
+        return RestAssured.get("/q/metrics").asString().lines()
+                .filter(l -> l.startsWith("medv_evaluator_duplicates_total"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static byte[] chart(String run, String name) {

@@ -5,11 +5,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * medv on one machine: a Kafka broker process (unless an existing cluster is given) and the three services as
- * child JVMs, each started from its packaged Quarkus jar and checked through its readiness endpoint. Closing stops
- * them in reverse order. Used by {@code ./medv up} and by the end-to-end tests.
+ * medv on one machine: a Kafka broker process (unless an existing cluster is given) and the services as child
+ * JVMs, each started from its packaged Quarkus jar and checked through its readiness endpoint. Once all are ready,
+ * each is supervised ({@link SupervisedProcess}): one that exits, is killed, or whose liveness check stays DOWN is
+ * started again after a backoff, and the restart is reported. Closing stops the supervision first, then the
+ * processes in reverse order, so nothing restarts. Used by {@code ./medv up} and by the end-to-end tests.
  */
 public final class LocalStack implements AutoCloseable {
 
@@ -31,11 +35,20 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private final Settings settings;
-    private final List<ManagedProcess> processes = new ArrayList<>();
+    private final List<SupervisedProcess> processes = new ArrayList<>();
+    private SupervisedProcess.Policy policy = SupervisedProcess.Policy.DEFAULT;
+    private Consumer<String> report = line -> System.err.println(line);
     private String bootstrap;
 
     public LocalStack(Settings settings) {
         this.settings = settings;
+    }
+
+    /** Where restarts are reported (default: standard error), and with which backoff; before {@link #start}. */
+    public LocalStack supervision(SupervisedProcess.Policy policy, Consumer<String> report) {
+        this.policy = policy;
+        this.report = report;
+        return this;
     }
 
     public String bootstrapServers() {
@@ -54,16 +67,18 @@ public final class LocalStack implements AutoCloseable {
             stopLeftovers();
             if (settings.kafkaBootstrap() == null) {
                 requireFree(settings.kafkaPort(), "Kafka");
-                track(KafkaBroker.start(settings.repoRoot(), settings.runDir().resolve("kafka"),
-                        settings.kafkaPort(), settings.kafkaPort() + 1, logs));
+                supervised("kafka", () -> KafkaBroker.start(settings.repoRoot(), settings.runDir().resolve("kafka"),
+                        settings.kafkaPort(), settings.kafkaPort() + 1, logs), null);
                 bootstrap = "localhost:" + settings.kafkaPort();
             } else {
                 bootstrap = settings.kafkaBootstrap();
             }
             ManagedProcess vision = service("vision-service", settings.visionGrpcPort(), settings.visionHttpPort(),
                     List.of());
+            // final records wait on disk for the broker, and a restart answers what the dead process had accepted
             ManagedProcess denoiser = service("denoiser-service", settings.denoiserGrpcPort(),
-                    settings.denoiserHttpPort(), List.of());
+                    settings.denoiserHttpPort(), List.of("-Dmedv.denoiser.outbox-dir="
+                            + settings.runDir().resolve("denoiser-outbox").toAbsolutePath()));
             List<ManagedProcess> gws = new ArrayList<>();
             for (int g = 0; g < settings.gateways(); g++) {
                 gws.add(service("gateway", settings.gatewayGrpcPort() + 10 * g, settings.gatewayHttpPort() + 10 * g,
@@ -84,6 +99,7 @@ public final class LocalStack implements AutoCloseable {
                 gws.get(g).awaitHttpOk("http://localhost:" + (settings.gatewayHttpPort() + 10 * g)
                         + "/q/health/ready", ready);
             }
+            processes.forEach(SupervisedProcess::supervise);
             return this;
         } catch (RuntimeException | java.io.IOException e) {
             close();
@@ -118,8 +134,15 @@ public final class LocalStack implements AutoCloseable {
         cmd.add("-jar");
         cmd.add(jar.toString());
         String name = module + (module.equals("gateway") ? "-" + grpcPort : "");
-        ManagedProcess p = ManagedProcess.start(name, cmd, settings.runDir().resolve("logs").resolve(name + ".log"));
-        track(p);
+        Path log = settings.runDir().resolve("logs").resolve(name + ".log");
+        return supervised(name, () -> ManagedProcess.start(name, cmd, log),
+                "http://localhost:" + httpPort + "/q/health/live").current();
+    }
+
+    /** Starts a child under supervision (watching begins once the whole stack is ready); its pids go to the file. */
+    private SupervisedProcess supervised(String name, Supplier<ManagedProcess> start, String livenessUrl) {
+        SupervisedProcess p = new SupervisedProcess(name, () -> track(start.get()), livenessUrl, policy, report);
+        processes.add(p);
         return p;
     }
 
@@ -139,14 +162,14 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Remembers a child in {@code runDir/pids}, so that a stack whose JVM died is cleaned up by the next start. */
-    private void track(ManagedProcess p) {
-        processes.add(p);
+    private ManagedProcess track(ManagedProcess p) {
         try {
             Files.writeString(pidFile(), p.pid() + "\n", java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write " + pidFile(), e);
         }
+        return p;
     }
 
     /** Stops the children of an earlier stack in this run directory that outlived their parent. */
@@ -183,13 +206,14 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    public List<ManagedProcess> processes() {
+    public List<SupervisedProcess> processes() {
         return List.copyOf(processes);
     }
 
-    /** Stops the services, then the broker (reverse start order). */
+    /** Ends the supervision of all, then stops the services, then the broker (reverse start order). */
     @Override
     public void close() {
+        processes.forEach(SupervisedProcess::stopSupervising);
         for (int i = processes.size() - 1; i >= 0; i--) {
             processes.get(i).close();
         }

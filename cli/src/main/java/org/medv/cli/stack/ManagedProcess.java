@@ -59,6 +59,21 @@ public final class ManagedProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** Waits up to {@code timeout} for the process to end; true when it has. */
+    public boolean waitFor(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The exit code (128 + signal when a signal ended it, e.g. 137 for kill -9); only once it has ended. */
+    public int exitCode() {
+        return process.exitValue();
+    }
+
+    /** SIGKILL, as a supervisor does to a process whose liveness check stays DOWN. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
     /** Waits until {@code url} answers 200 (e.g. /q/health/ready); fails early if the process dies. */
     public void awaitHttpOk(String url, Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -105,11 +120,12 @@ public final class ManagedProcess implements AutoCloseable {
         }
     }
 
-    private static void sleep() {
+    private void sleep() {
         try {
             Thread.sleep(250);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for " + name, e);
         }
     }
 

@@ -15,6 +15,7 @@ import org.medv.serving.EmbeddingCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,13 +23,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -38,8 +38,10 @@ import java.util.function.Supplier;
  * schedule, stop and decoding mode), and lets finished requests leave. Callers on gRPC threads only
  * {@link #submit} (validate + enqueue, or refuse at once) and {@link #cancel} (set a flag checked before every
  * step). Every request ends with exactly one final step event and one answer record, whichever way it ends; final
- * records are published by a helper thread (in order), so a slow broker acknowledgement never holds the batch, and
- * requests cancelled while still queued are finished there too so their slot frees at once.
+ * records are built by a helper thread (in order) and handed to the sink, which publishes them whenever the broker
+ * takes them, so neither a slow acknowledgement nor an outage holds the batch. Requests cancelled while still
+ * queued are finished there too so their slot frees at once. The sink hears of every accepted request first
+ * ({@link EventSink#accepted}), so one that keeps a journal can answer it even if this process dies.
  */
 public final class Engine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -50,6 +52,8 @@ public final class Engine implements AutoCloseable {
     private final Supplier<EngineModel> loader;
     private final EventSink sink;
     private final EngineObserver observer;
+    /** Wall clock of the requests' deadlines ({@code deadline_unix_ms}). */
+    private final Clock clock;
     private final BlockingQueue<Job> queue;
     private final Map<String, Job> active = new ConcurrentHashMap<>();
     /** The running batch: touched by the engine thread only. */
@@ -66,13 +70,19 @@ public final class Engine implements AutoCloseable {
     private volatile String unavailable = "the model is loading";
     private volatile boolean closing;
 
-    /** Takes ownership of {@code sink}: {@link #close} closes it after the last final record. */
-    public Engine(EngineSettings settings, Supplier<EngineModel> loader, EventSink sink, EngineObserver observer) {
+    /**
+     * Takes ownership of {@code sink}: {@link #close} closes it after the last final record. {@code clock} tells
+     * when deadlines pass ({@code Clock.systemUTC()} but in tests).
+     */
+    public Engine(EngineSettings settings, Supplier<EngineModel> loader, EventSink sink, EngineObserver observer,
+                  Clock clock) {
         this.settings = settings;
         this.loader = loader;
         this.sink = sink;
         this.observer = observer;
+        this.clock = clock;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        sink.knownIds().forEach(id -> recent.put(id, Boolean.TRUE)); // answered or answering before a restart
         this.thread = new Thread(this::loop, "medv-engine");
         this.thread.setDaemon(true);
         this.finisher = Executors.newSingleThreadExecutor(r -> {
@@ -88,12 +98,15 @@ public final class Engine implements AutoCloseable {
     }
 
     public boolean ready() {
-        return model != null && !closing && unavailable == null;
+        return model != null && unavailableReason() == null;
     }
 
     /** Why the engine cannot take requests, or null when it can. */
     public String unavailableReason() {
-        return closing ? "the denoiser is shutting down" : unavailable;
+        if (closing) {
+            return "the denoiser is shutting down";
+        }
+        return unavailable != null ? unavailable : sink.unavailableReason();
     }
 
     public int queueDepth() {
@@ -114,13 +127,30 @@ public final class Engine implements AutoCloseable {
         if (recent.containsKey(job.id()) || active.putIfAbsent(job.id(), job) != null) {
             throw new DuplicateRequestException("request " + job.id() + " was already started");
         }
+        try {
+            journal(job, m);
+        } catch (RuntimeException e) {
+            active.remove(job.id(), job);
+            throw e;
+        }
         if (!queue.offer(job)) {
+            sink.withdrawn(job.id());
             active.remove(job.id(), job);
             throw new CapacityExceededException("the denoiser queue is full (" + settings.queueCapacity()
                     + " requests waiting, medv.denoiser.queue-capacity, besides " + settings.maxBatch()
                     + " running, medv.denoiser.max-batch); retry later");
         }
         return Math.max(0, queue.size() - 1);
+    }
+
+    /** Tells the sink, before the job can run, what to publish for it should this process die first. */
+    private void journal(Job job, EngineModel m) {
+        Outcome died = Outcome.failed(DenoiserErrors.errorInfo(new EngineUnavailableException(
+                "the denoiser stopped before the request finished")), new int[0], 0);
+        long now = System.nanoTime();
+        Timings timings = Events.timings(job, now, 0, now, 0);
+        sink.accepted(job.id(), Events.finalEvent(job, died, "", timings, m.text().tokens().mask()),
+                Events.answer(job, died, "", timings));
     }
 
     /** Marks a queued or running request cancelled; false when no such request is queued or running. */
@@ -193,12 +223,12 @@ public final class Engine implements AutoCloseable {
         long started = System.nanoTime();
         LanguageSide language = model.language();
         StepPublisher steps = new StepPublisher(job, sink, observer, settings.stepStride(), language.tokens().mask(),
-                () -> closing);
+                () -> closing, clock);
         if (job.cancelRequested()) {
             finishLater(job, Outcome.unrun(FinishReason.FINISH_REASON_CANCELLED), started, 0);
             return;
         }
-        if (job.deadlinePassed(System.currentTimeMillis())) {
+        if (job.deadlinePassed(clock.millis())) {
             finishLater(job, Outcome.unrun(FinishReason.FINISH_REASON_DEADLINE), started, 0);
             return;
         }
@@ -301,7 +331,10 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** Publishes the final records once, waits for the broker's acknowledgement, then reports the request done. */
+    /**
+     * Hands the final records to the sink once, without waiting for the broker, and reports the request done when
+     * the broker has committed them.
+     */
     private void finish(Job job, Outcome o, long startedNanos, long firstStepNanos, long endNanos) {
         if (!job.finishOnce()) {
             return;
@@ -310,22 +343,26 @@ public final class Engine implements AutoCloseable {
         String text = o.outputIds().length == 0 || m == null ? "" : decode(m.text(), job, o.outputIds());
         Timings timings = Events.timings(job, startedNanos, firstStepNanos, endNanos, o.steps());
         int maskId = m == null ? 0 : m.text().tokens().mask();
+        CompletableFuture<Void> published;
         try {
-            sink.publishFinal(job.id(), Events.finalEvent(job, o, text, timings, maskId),
-                    Events.answer(job, o, text, timings)).get(settings.finalFlushTimeout().toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            observer.publishFailed();
-            LOG.error("request {}: final records not acknowledged by the broker: {}", job.id(), e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            published = sink.publishFinal(job.id(), Events.finalEvent(job, o, text, timings, maskId),
+                    Events.answer(job, o, text, timings));
+        } catch (RuntimeException e) {
+            published = CompletableFuture.failedFuture(e);
         }
         recent.put(job.id(), Boolean.TRUE);
         active.remove(job.id(), job);
-        long total = System.nanoTime() - job.receivedNanos();
-        observer.finished(o.reason(), total);
-        LOG.info("request {} finished: {} after {} steps in {} ms", job.id(),
-                o.reason().name().replace("FINISH_REASON_", ""), o.steps(), ms(total));
+        String reason = o.reason().name().replace("FINISH_REASON_", "");
+        published.whenComplete((ok, failure) -> {
+            long total = System.nanoTime() - job.receivedNanos();
+            if (failure != null) {
+                observer.publishFailed();
+                LOG.error("request {} ({}): final records not published: {}", job.id(), reason, failure.toString());
+            } else {
+                observer.finished(o.reason(), total);
+                LOG.info("request {} finished: {} after {} steps in {} ms", job.id(), reason, o.steps(), ms(total));
+            }
+        });
     }
 
     /**

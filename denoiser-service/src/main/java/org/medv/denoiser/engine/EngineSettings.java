@@ -1,7 +1,6 @@
 package org.medv.denoiser.engine;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -10,10 +9,9 @@ import java.util.Objects;
  * @param queueCapacity     requests that may wait for the engine (the running ones not counted)
  * @param maxBatch          requests decoded together, sharing each forward
  * @param stepStride        publish every Nth step event (the final event always)
- * @param finalFlushTimeout how long the engine waits for the broker to acknowledge a request's final records
  */
 public record EngineSettings(Path modelDir, String device, String dtype, int queueCapacity, int maxBatch,
-                             int stepStride, Duration finalFlushTimeout) {
+                             int stepStride) {
     public EngineSettings {
         Objects.requireNonNull(modelDir, "medv.model.dir");
         if (queueCapacity < 1) {

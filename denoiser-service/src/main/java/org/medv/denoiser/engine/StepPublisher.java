@@ -5,6 +5,7 @@ import org.medv.model.sampler.StepListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -21,19 +22,21 @@ final class StepPublisher implements StepListener {
     private final int stride;
     private final int maskId;
     private final BooleanSupplier shuttingDown;
+    private final Clock clock;
     private int steps;
     private int[] lastIds = new int[0];
     private long firstStepNanos;
     private boolean publishFailureLogged;
 
     StepPublisher(Job job, EventSink sink, EngineObserver observer, int stride, int maskId,
-                  BooleanSupplier shuttingDown) {
+                  BooleanSupplier shuttingDown, Clock clock) {
         this.job = job;
         this.sink = sink;
         this.observer = observer;
         this.stride = stride;
         this.maskId = maskId;
         this.shuttingDown = shuttingDown;
+        this.clock = clock;
     }
 
     @Override
@@ -58,7 +61,7 @@ final class StepPublisher implements StepListener {
     @Override
     public boolean cancelled() {
         return job.cancelRequested() || shuttingDown.getAsBoolean()
-                || job.deadlinePassed(System.currentTimeMillis());
+                || job.deadlinePassed(clock.millis());
     }
 
     /** Steps run so far. */

@@ -16,17 +16,26 @@ import org.medv.proto.v1.GenerationOptions;
 import org.medv.proto.v1.Remasking;
 import org.medv.proto.v1.StartRequest;
 import org.medv.proto.v1.TokenIds;
+import org.medv.serving.CapacityExceededException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -179,8 +188,8 @@ class EngineTest {
         }
         // batched: the first request's first step holds the engine until the other three wait in the queue, so all
         // four share the next forward
-        java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         RecordingSink gated = new RecordingSink(false) {
             @Override
             public CompletableFuture<Void> publishStep(String requestId, DenoiseEvent event) {
@@ -226,6 +235,157 @@ class EngineTest {
         }
     }
 
+    /**
+     * The deadline passes (on the engine's clock) while the engine thread is held inside the first step's
+     * publication: the request stops before its next forward, after exactly one step, as DEADLINE.
+     */
+    @Test
+    void aDeadlinePassingDuringGenerationStopsItBeforeTheNextForward() throws Exception {
+        MutableClock clock = new MutableClock(1_000_000);
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingSink gated = new RecordingSink(false) {
+            @Override
+            public CompletableFuture<Void> publishStep(String requestId, DenoiseEvent event) {
+                entered.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.publishStep(requestId, event);
+            }
+        };
+        try (Engine engine = engine(gated, 4, 1, EngineObserver.NONE, clock)) {
+            engine.start();
+            awaitReady(engine);
+            StartRequest r = request(512).toBuilder().setDeadlineUnixMs(clock.millis() + 1000).build();
+            engine.submit(r);
+            entered.await();
+            clock.advance(1000);
+            release.countDown();
+            DenoiseEvent last = gated.awaitFinal(r.getRequestId());
+            assertEquals(FinishReason.FINISH_REASON_DEADLINE, last.getFinishReason());
+            assertEquals(1, last.getTimings().getSteps(), "stopped before the second forward");
+            assertEquals(FinishReason.FINISH_REASON_DEADLINE, gated.answerOf(r.getRequestId()).getFinishReason());
+        }
+    }
+
+    /**
+     * The sink hears of a request before it can run (with the FAILED records a restart would send), of one the
+     * full queue refused after all, and ids it already knows from before a restart are duplicates.
+     */
+    @Test
+    void theSinkJournalsEveryAcceptedRequestAndItsKnownIdsAreDuplicates() throws Exception {
+        List<String> journal = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        RecordingSink sink = new RecordingSink(false) {
+            @Override
+            public CompletableFuture<Void> publishStep(String requestId, DenoiseEvent event) {
+                entered.countDown(); // the first step holds the engine until the queue is full
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return super.publishStep(requestId, event);
+            }
+
+            @Override
+            public void accepted(String requestId, DenoiseEvent failedFinal, AnswerRecord failedAnswer) {
+                assertEquals(FinishReason.FINISH_REASON_FAILED, failedAnswer.getFinishReason());
+                assertEquals("UNAVAILABLE", failedAnswer.getError().getCode());
+                assertTrue(failedFinal.getFinal());
+                assertTrue(finals.stream().noneMatch(f -> f.getRequestId().equals(requestId)), "before it ends");
+                journal.add("accepted " + requestId);
+            }
+
+            @Override
+            public void withdrawn(String requestId) {
+                journal.add("withdrawn " + requestId);
+            }
+
+            @Override
+            public Set<String> knownIds() {
+                return Set.of("answered-before-the-restart");
+            }
+        };
+        try (Engine engine = engine(sink, 1)) {
+            engine.start();
+            awaitReady(engine);
+            assertThrows(DuplicateRequestException.class, () -> engine.submit(request(8).toBuilder()
+                    .setRequestId("answered-before-the-restart").build()));
+            StartRequest running = request(512);
+            StartRequest queued = request(8);
+            StartRequest refused = request(8);
+            engine.submit(running);
+            entered.await();
+            engine.submit(queued);
+            assertThrows(CapacityExceededException.class, () -> engine.submit(refused));
+            engine.cancel(running.getRequestId());
+            release.countDown();
+            sink.awaitFinal(queued.getRequestId());
+            assertEquals(List.of("accepted " + running.getRequestId(), "accepted " + queued.getRequestId(),
+                    "accepted " + refused.getRequestId(), "withdrawn " + refused.getRequestId()), journal);
+        }
+    }
+
+    @Test
+    void aSinkThatCannotTakeMoreAnswersMakesTheEngineUnavailable() throws Exception {
+        AtomicReference<String> full = new AtomicReference<>();
+        RecordingSink sink = new RecordingSink(false) {
+            @Override
+            public String unavailableReason() {
+                return full.get();
+            }
+        };
+        try (Engine engine = engine(sink, 4)) {
+            engine.start();
+            awaitReady(engine);
+            full.set("10000 answers wait for the Kafka broker");
+            assertFalse(engine.ready());
+            EngineUnavailableException e = assertThrows(EngineUnavailableException.class,
+                    () -> engine.submit(request(8)));
+            assertTrue(e.getMessage().contains("wait for the Kafka broker"), e.getMessage());
+            full.set(null);
+            assertTrue(engine.ready());
+        }
+    }
+
+    /** A wall clock the test moves. */
+    private static final class MutableClock extends Clock {
+        private final AtomicLong millis;
+
+        MutableClock(long millis) {
+            this.millis = new AtomicLong(millis);
+        }
+
+        void advance(long ms) {
+            millis.addAndGet(ms);
+        }
+
+        @Override
+        public long millis() {
+            return millis.get();
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis.get());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
     /** Every step's ids and then the answer, as the sink saw them. */
     private static List<List<Integer>> trace(RecordingSink sink, String requestId) throws InterruptedException {
         List<List<Integer>> t = new ArrayList<>();
@@ -241,11 +401,14 @@ class EngineTest {
     }
 
     private static Engine engine(EventSink sink, int capacity, int maxBatch, EngineObserver observer) {
-        EngineSettings settings = new EngineSettings(dir, "cpu", "f32", capacity, maxBatch, 1,
-                Duration.ofSeconds(5));
+        return engine(sink, capacity, maxBatch, observer, Clock.systemUTC());
+    }
+
+    private static Engine engine(EventSink sink, int capacity, int maxBatch, EngineObserver observer, Clock clock) {
+        EngineSettings settings = new EngineSettings(dir, "cpu", "f32", capacity, maxBatch, 1);
         return new Engine(settings,
                 () -> EngineModel.load(LoadOptions.of(dir, null)),
-                sink, observer);
+                sink, observer, clock);
     }
 
     private static StartRequest request(int genLength) {

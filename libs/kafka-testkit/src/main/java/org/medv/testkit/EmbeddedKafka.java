@@ -1,5 +1,6 @@
 package org.medv.testkit;
 
+import kafka.server.KafkaBroker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -38,6 +39,29 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return cluster.bootstrapServers();
+    }
+
+    /**
+     * Stops the broker, as an outage looks to clients (its controller keeps running, its data stays); undone by
+     * {@link #startBroker()}, which listens on the same port again.
+     */
+    public void stopBroker() {
+        for (KafkaBroker b : cluster.brokers().values()) {
+            b.shutdown();
+            b.awaitShutdown();
+        }
+    }
+
+    /** Starts the broker {@link #stopBroker()} stopped and waits until it serves again. */
+    public void startBroker() {
+        try {
+            for (KafkaBroker b : cluster.brokers().values()) {
+                b.startup();
+            }
+            cluster.waitForReadyBrokers();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot restart the in-process Kafka broker", e);
+        }
     }
 
     /** Creates topics with {@code partitions} partitions each (replication 1). */

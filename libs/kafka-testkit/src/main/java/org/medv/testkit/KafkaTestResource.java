@@ -21,6 +21,13 @@ public class KafkaTestResource implements QuarkusTestResourceLifecycleManager {
         return Map.of("kafka.bootstrap.servers", kafka.bootstrapServers());
     }
 
+    /** Hands the broker to test fields annotated {@link InjectKafka} (to stop and restart it). */
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(kafka, new TestInjector.AnnotatedAndMatchesType(InjectKafka.class,
+                EmbeddedKafka.class));
+    }
+
     @Override
     public void stop() {
         if (kafka != null) {
