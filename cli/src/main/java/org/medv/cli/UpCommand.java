@@ -45,6 +45,13 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--judge-model", description = "judge model (default ${DEFAULT-VALUE})")
     String judgeModel = "gpt-4.1-mini";
 
+    @Option(names = "--device", paramLabel = "cpu|gpu",
+            description = "where vision and denoiser run (default ${DEFAULT-VALUE}; gpu: see docs/gpu.md)")
+    String device = "cpu";
+
+    @Option(names = "--dtype", paramLabel = "f32|f16", description = "model precision (default ${DEFAULT-VALUE})")
+    String dtype = "f32";
+
     private List<String> evaluatorProperties() {
         return judgeUrl == null ? List.of("-Dmedv.evaluator.judge.model=" + judgeModel)
                 : List.of("-Dmedv.evaluator.judge.base-url=" + judgeUrl, "-Dmedv.evaluator.judge.model=" + judgeModel);
@@ -53,6 +60,14 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
+        if (!device.equals("cpu") && !device.equals("gpu")) {
+            throw new InvalidRequestException("device", "--device must be cpu or gpu, got " + device);
+        }
+        try {
+            org.medv.model.device.Devices.dtype(dtype); // an unknown name fails here, before anything starts
+        } catch (org.medv.model.ModelLoadException e) {
+            throw new InvalidRequestException("dtype", e.getMessage());
+        }
         Path root = Launcher.repoRoot();
         Path modelDir = model;
         if (modelDir == null) {
@@ -69,7 +84,7 @@ final class UpCommand implements Callable<Integer> {
         out.println("starting medv (logs in " + s.runDir().resolve("logs") + ") ...");
         out.flush();
         PrintWriter err = spec.commandLine().getErr();
-        LocalStack stack = new LocalStack(s).supervision(SupervisedProcess.Policy.DEFAULT, line -> {
+        LocalStack stack = new LocalStack(s).device(device, dtype).supervision(SupervisedProcess.Policy.DEFAULT, line -> {
             err.println(line);
             err.flush();
         });

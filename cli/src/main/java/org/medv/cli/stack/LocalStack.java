@@ -34,6 +34,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    private List<String> modelProperties = List.of();
     private final Settings settings;
     private final List<SupervisedProcess> processes = new ArrayList<>();
     private SupervisedProcess.Policy policy = SupervisedProcess.Policy.DEFAULT;
@@ -48,6 +49,15 @@ public final class LocalStack implements AutoCloseable {
     public LocalStack supervision(SupervisedProcess.Policy policy, Consumer<String> report) {
         this.policy = policy;
         this.report = report;
+        return this;
+    }
+
+    /**
+     * Where and in which precision the model services (vision, denoiser) run: {@code medv.model.device} and
+     * {@code medv.model.dtype}; the environment (PYTORCH_LIBRARY_PATH, PYTORCH_FLAVOR for a GPU) reaches them as is.
+     */
+    public LocalStack device(String device, String dtype) {
+        this.modelProperties = List.of("-Dmedv.model.device=" + device, "-Dmedv.model.dtype=" + dtype);
         return this;
     }
 
@@ -74,11 +84,11 @@ public final class LocalStack implements AutoCloseable {
                 bootstrap = settings.kafkaBootstrap();
             }
             ManagedProcess vision = service("vision-service", settings.visionGrpcPort(), settings.visionHttpPort(),
-                    List.of());
+                    modelProperties);
             // final records wait on disk for the broker, and a restart answers what the dead process had accepted
             ManagedProcess denoiser = service("denoiser-service", settings.denoiserGrpcPort(),
-                    settings.denoiserHttpPort(), List.of("-Dmedv.denoiser.outbox-dir="
-                            + settings.runDir().resolve("denoiser-outbox").toAbsolutePath()));
+                    settings.denoiserHttpPort(), concat(modelProperties, List.of("-Dmedv.denoiser.outbox-dir="
+                            + settings.runDir().resolve("denoiser-outbox").toAbsolutePath())));
             List<ManagedProcess> gws = new ArrayList<>();
             for (int g = 0; g < settings.gateways(); g++) {
                 gws.add(service("gateway", settings.gatewayGrpcPort() + 10 * g, settings.gatewayHttpPort() + 10 * g,
@@ -105,6 +115,12 @@ public final class LocalStack implements AutoCloseable {
             close();
             throw new IllegalStateException("medv did not start: " + e.getMessage(), e);
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     private ManagedProcess service(String module, int grpcPort, int httpPort, List<String> extra) {
