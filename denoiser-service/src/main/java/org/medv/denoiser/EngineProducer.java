@@ -1,12 +1,15 @@
 package org.medv.denoiser;
 
+import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.medv.denoiser.engine.Engine;
@@ -15,6 +18,7 @@ import org.medv.denoiser.engine.EngineSettings;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.medv.model.LoadOptions;
+import org.medv.proto.v1.DenoiserGrpc;
 
 import java.net.InetAddress;
 import java.time.Clock;
@@ -24,7 +28,7 @@ import java.util.Map;
 
 /**
  * Wires the engine from configuration and starts its thread at startup (the thread loads the model; readiness is
- * DOWN until it has). The engine is closed at shutdown, which flushes the last final records.
+ * DOWN, and the gRPC health of {@code medv.v1.Denoiser} NOT_SERVING, until it has). The engine is closed at shutdown, which flushes the last final records.
  */
 @ApplicationScoped
 public class EngineProducer {
@@ -34,7 +38,8 @@ public class EngineProducer {
     @Singleton
     Engine engine(ModelConfig model, DenoiserConfig denoiser, TopicsConfig topics, MeterRegistry registry,
                   @Identifier("default-kafka-broker") Map<String, Object> kafka,
-                  @ConfigProperty(name = "quarkus.grpc.server.port", defaultValue = "9102") int grpcPort) {
+                  @ConfigProperty(name = "quarkus.grpc.server.port", defaultValue = "9102") int grpcPort,
+                  Instance<GrpcHealthStorage> grpcHealth) {
         EngineSettings settings = denoiser.settings(model);
         LoadOptions defaults = LoadOptions.of(settings.modelDir(), null);
         LoadOptions load = new LoadOptions(settings.modelDir(), null, settings.device(), settings.dtype(),
@@ -48,7 +53,12 @@ public class EngineProducer {
                 metrics::publishFailed);
         LOG.infof("denoiser instance %s; final records wait %s", instance,
                 denoiser.outboxDir().map(d -> "in " + d).orElse("in memory"));
-        Engine engine = new Engine(settings, () -> EngineModel.load(load), sink, metrics, Clock.systemUTC());
+        Engine engine = new Engine(settings, () -> {
+            EngineModel loaded = EngineModel.load(load);
+            // a gateway watching this service's gRPC health sends work only from here on
+            setGrpcHealth(grpcHealth, ServingStatus.SERVING);
+            return loaded;
+        }, sink, metrics, Clock.systemUTC());
         Gauge.builder("medv.denoiser.queue.depth", engine, Engine::queueDepth)
                 .description("Requests waiting for the engine")
                 .register(registry);
@@ -69,8 +79,16 @@ public class EngineProducer {
         return host + "-" + grpcPort;
     }
 
-    void start(@Observes StartupEvent event, Engine engine) {
+    void start(@Observes StartupEvent event, Engine engine, Instance<GrpcHealthStorage> grpcHealth) {
+        // quarkus-grpc marks every service SERVING when its server starts: not until the model is loaded
+        setGrpcHealth(grpcHealth, ServingStatus.NOT_SERVING);
         engine.start();
+    }
+
+    private static void setGrpcHealth(Instance<GrpcHealthStorage> grpcHealth, ServingStatus status) {
+        if (grpcHealth.isResolvable()) {
+            grpcHealth.get().setStatus(DenoiserGrpc.SERVICE_NAME, status);
+        }
     }
 
     void close(@Disposes Engine engine) {

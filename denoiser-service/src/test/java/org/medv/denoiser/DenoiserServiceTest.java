@@ -240,6 +240,10 @@ class DenoiserServiceTest {
                         containsString("medv_denoiser_requests_total{finish_reason=\"length\""));
         assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(harness.channel)
                 .check(HealthCheckRequest.getDefaultInstance()).getStatus(), "gRPC health service");
+        // NOT_SERVING from startup until the model is loaded (EngineProducer), SERVING once it answers Start
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(harness.channel)
+                .check(HealthCheckRequest.newBuilder().setService(org.medv.proto.v1.DenoiserGrpc.SERVICE_NAME)
+                        .build()).getStatus(), "gRPC health of medv.v1.Denoiser");
     }
 
     @Test
