@@ -134,7 +134,7 @@ public class ClientRegistry implements Mailbox.Hooks {
     @Override
     public void cancelGeneration(Mailbox box) {
         String id = box.requestId();
-        LOG.infof("request %s: cancelling its generation", id);
+        LOG.debugf("request %s: cancelling its generation", id); // the caller logs why
         CancelRequest request = CancelRequest.newBuilder().setRequestId(id).build();
         // called where the client's call context is already cancelled: Cancel must not inherit that context
         Context.current().fork().run(() -> DenoiserGrpc.newStub(denoiserChannel)

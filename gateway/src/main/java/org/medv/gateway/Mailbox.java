@@ -154,12 +154,17 @@ public final class Mailbox {
      */
     public void markStarted() {
         boolean cancel;
+        boolean left;
         synchronized (this) {
             started = true;
+            left = gone;
             cancel = gone || cancelOnStart;
             if (!finished && last == null) {
                 stall.start();
             }
+        }
+        if (left) {
+            LOG.infof("request %s: client gone before it started, cancelling its generation", requestId);
         }
         if (cancel) {
             hooks.cancelGeneration(this);
@@ -184,6 +189,7 @@ public final class Mailbox {
         }
         hooks.closed(this);
         if (cancel) {
+            LOG.infof("request %s: client gone, cancelling its generation", requestId);
             hooks.cancelGeneration(this);
         }
     }
