@@ -37,6 +37,32 @@ class GatewayOpsTest extends GatewayTestBase {
     }
 
     @Test
+    void reflectionIsOffOnThePublicPort() throws Exception {
+        var reply = new java.util.concurrent.CompletableFuture<Throwable>();
+        var requests = io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel)
+                .serverReflectionInfo(new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(io.grpc.reflection.v1.ServerReflectionResponse r) {
+                        reply.complete(null);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        reply.complete(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        reply.complete(null);
+                    }
+                });
+        requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+        Throwable error = reply.get(10, TimeUnit.SECONDS);
+        requests.onCompleted();
+        assertEquals(io.grpc.Status.Code.UNIMPLEMENTED, io.grpc.Status.fromThrowable(error).getCode());
+    }
+
+    @Test
     void pageHasTheControlsAndLoadsNothingExternal() {
         String page = RestAssured.get("/").then().statusCode(200).extract().asString();
         for (String id : List.of("examples", "image", "drop", "preview", "question", "suggestions", "advanced",
