@@ -25,19 +25,8 @@ class DataAndTrainCliTest {
     void synthThenTrainTwoStepsThenLoad(@TempDir Path tmp) throws Exception {
         Path data = synth(tmp);
         Path out = tmp.resolve("trained");
-        Path config = tmp.resolve("train.properties");
-        Files.writeString(config, String.join("\n",
-                "init=demo:0",
-                "data=" + data.resolve("train.json"),
-                "image_dir=" + data.resolve("images"),
-                "stage=stage2",
-                "steps=2",
-                "batch=1",
-                "seed=1",
-                "output=" + out,
-                ""));
-        GenerateGoldenCliTest.Result train = GenerateGoldenCliTest.medv("train", "--config", config.toString(),
-                "--format", "json");
+        GenerateGoldenCliTest.Result train = trainJson(tmp.resolve("train.properties"), data, out,
+                "data=" + data.resolve("train.json"), "stage=stage2", "steps=2", "batch=1");
         assertEquals(0, train.code(), train.err());
         assertEquals(1, train.out().lines().count(), "one JSON object on stdout: " + train.out());
         assertTrue(train.err().contains("step 2/2"), "the step lines go to stderr: " + train.err());
@@ -61,20 +50,9 @@ class DataAndTrainCliTest {
     void visionStageSummaryHasTheHeldOutAccuracy(@TempDir Path tmp) throws Exception {
         Path data = synth(tmp);
         Path out = tmp.resolve("vision");
-        Path config = tmp.resolve("vision.properties");
-        Files.writeString(config, String.join("\n",
-                "init=demo:0",
-                "data=" + data.resolve("train_labels.json"),
-                "image_dir=" + data.resolve("images"),
-                "eval_data=" + data.resolve("test_labels.json"),
-                "stage=vision",
-                "steps=2",
-                "batch=2",
-                "seed=1",
-                "output=" + out,
-                ""));
-        GenerateGoldenCliTest.Result train = GenerateGoldenCliTest.medv("train", "--config", config.toString(),
-                "--format", "json");
+        GenerateGoldenCliTest.Result train = trainJson(tmp.resolve("vision.properties"), data, out,
+                "data=" + data.resolve("train_labels.json"), "eval_data=" + data.resolve("test_labels.json"),
+                "stage=vision", "steps=2", "batch=2");
         assertEquals(0, train.code(), train.err());
         JsonObject summary = train.json();
         JsonObject expected = state(out).getAsJsonObject("eval_accuracy");
@@ -83,6 +61,19 @@ class DataAndTrainCliTest {
         assertEquals("vision", summary.get("stage").getAsString());
         assertEquals(state(out).getAsJsonArray("losses").get(1).getAsDouble(),
                 summary.get("final_loss").getAsDouble());
+    }
+
+    /**
+     * {@code medv train --format json} on a config at {@code config}: the demo model's seed-0 init, the synthetic
+     * set's images, seed 1, output {@code out}, and {@code keys} (data, stage, steps, batch, ...).
+     */
+    private static GenerateGoldenCliTest.Result trainJson(Path config, Path data, Path out, String... keys)
+            throws java.io.IOException {
+        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of("init=demo:0",
+                "image_dir=" + data.resolve("images"), "seed=1", "output=" + out));
+        lines.addAll(java.util.List.of(keys));
+        Files.writeString(config, String.join("\n", lines) + "\n");
+        return GenerateGoldenCliTest.medv("train", "--config", config.toString(), "--format", "json");
     }
 
     @Test
