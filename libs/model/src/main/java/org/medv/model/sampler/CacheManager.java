@@ -89,15 +89,6 @@ final class CacheManager implements AutoCloseable {
         }
     }
 
-    /** Bytes the cache holds now. */
-    long bytes() {
-        long b = 0;
-        for (KvCache c : context) {
-            b += c == null ? 0 : c.bytes();
-        }
-        return b;
-    }
-
     private static long[] longs(int[] ids, int from, int to) {
         return Arrays.stream(ids, from, to).asLongStream().toArray();
     }

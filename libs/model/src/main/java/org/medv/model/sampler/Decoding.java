@@ -125,11 +125,6 @@ public final class Decoding implements AutoCloseable {
         return iteration.step();
     }
 
-    /** Bytes of keys and values this request holds between steps (0 in exact mode). */
-    public long cacheBytes() {
-        return cache.bytes();
-    }
-
     public GenerationResult result() {
         int stopPos = iteration.stopPosition();
         FinishReason reason = cancelled ? FinishReason.CANCELLED

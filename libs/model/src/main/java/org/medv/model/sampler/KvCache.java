@@ -65,15 +65,6 @@ public final class KvCache implements AutoCloseable {
         return first.concat(a.get(new NDIndex(":, :, " + from2 + ":" + to2)), 2);
     }
 
-    /** Bytes held (what a request's cache costs). */
-    public long bytes() {
-        long b = 0;
-        for (int l = 0; l < keys.length; l++) {
-            b += keys[l].size() * keys[l].getDataType().getNumOfBytes() * 2;
-        }
-        return b;
-    }
-
     @Override
     public void close() {
         manager.close();
