@@ -21,15 +21,16 @@ final class DiffusionObjective implements Objective {
     /**
      * @param trainsLanguage whether the language model trains (else only image samples carry a gradient)
      * @param padding        random EOS padding per micro-batch, or null for the examples as encoded
+     * @param blockNoise     the share of samples noised block-wise (MaskedDiffusionLoss.BlockNoise.OFF: none)
      */
     DiffusionObjective(TrainableModel model, List<TrainingExample> examples, boolean trainsLanguage,
-                       EosPadding padding) {
+                       EosPadding padding, MaskedDiffusionLoss.BlockNoise blockNoise) {
         if (examples.isEmpty()) {
             throw new TrainingDataException("no training examples");
         }
         this.model = model;
         this.examples = List.copyOf(examples);
-        this.loss = new MaskedDiffusionLoss(model);
+        this.loss = new MaskedDiffusionLoss(model, blockNoise);
         this.trainsLanguage = trainsLanguage;
         this.padding = padding;
     }

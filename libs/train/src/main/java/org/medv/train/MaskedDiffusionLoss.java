@@ -22,14 +22,49 @@ import java.util.SplittableRandom;
  * </pre>
  * The uniforms cover the sequence after the image is spliced in (image rows are never labelled, so never masked).
  * Logits are computed only at masked positions: the hidden rows are selected before the LM head.
+ *
+ * <p>With {@link BlockNoise} on (off by default, and off in every golden comparison), a share of the samples is
+ * noised the way semi-autoregressive decoding sees an answer instead: the labelled positions are cut into blocks of
+ * the decoding block length, one block {@code k} is drawn, the blocks before it are clean, block {@code k} is masked
+ * at {@code p_mask} as above and every later position is masked (weight 1 instead of {@code 1/p_mask}). Uniform
+ * noise never shows the model a half-decoded first block followed by hundreds of masked positions, yet that is the
+ * state of every {@code block_length < gen_length} request (256/32/256), where the model otherwise drifts.
  */
 public final class MaskedDiffusionLoss {
     public static final double EPS = 1e-3;
 
-    /** One sample's noise: {@code t} and one uniform per (expanded) position. */
-    public record Noise(double t, double[] uniforms) {
+    /**
+     * One sample's noise: {@code t}, one uniform per (expanded) position, and for block noise a draw in [0, 1) that
+     * picks the block ({@code NaN}: uniform noise).
+     */
+    public record Noise(double t, double[] uniforms, double block) {
+        public Noise(double t, double[] uniforms) {
+            this(t, uniforms, Double.NaN);
+        }
+
         public double pMask() {
             return (1 - EPS) * t + EPS;
+        }
+    }
+
+    /**
+     * Semi-autoregressive noise for a share of the samples.
+     *
+     * @param probability share of the samples noised block-wise (0: off, upstream's objective exactly)
+     * @param blockLength the decoding block length it prepares for
+     */
+    public record BlockNoise(double probability, int blockLength) {
+        public static final BlockNoise OFF = new BlockNoise(0, 32);
+
+        public BlockNoise {
+            if (!(probability >= 0 && probability <= 1) || blockLength <= 0) {
+                throw new IllegalArgumentException("block_noise=" + probability + " must be in [0, 1] and "
+                        + "block_noise_length=" + blockLength + " positive");
+            }
+        }
+
+        public boolean on() {
+            return probability > 0;
         }
     }
 
@@ -49,15 +84,39 @@ public final class MaskedDiffusionLoss {
 
     /** A sample after image expansion and masking: the ids to embed and the masked positions with their labels. */
     private record Noised(int[] noisyIds, List<NDArray> images, int length, int[] maskedPositions, int[] targets,
-                          double weight) {
+                          double[] weights) {
     }
 
     private final TrainableModel model;
     private final int maskId;
+    private final BlockNoise blockNoise;
 
     public MaskedDiffusionLoss(TrainableModel model) {
+        this(model, BlockNoise.OFF);
+    }
+
+    public MaskedDiffusionLoss(TrainableModel model, BlockNoise blockNoise) {
         this.model = model;
         this.maskId = model.config().tokens().mask();
+        this.blockNoise = blockNoise;
+    }
+
+    /**
+     * Draws the noise for a batch: every t first, then each sample's uniforms ({@code torch.rand(b)}, {@code (b, l)}),
+     * then, with block noise on, two draws per sample (whether it is block-noised, and its block).
+     */
+    public static List<Noise> draw(SplittableRandom rng, int[] lengths, BlockNoise blockNoise) {
+        List<Noise> uniform = draw(rng, lengths);
+        if (!blockNoise.on()) {
+            return uniform;
+        }
+        List<Noise> out = new ArrayList<>(uniform.size());
+        for (Noise n : uniform) {
+            double pick = rng.nextDouble();
+            double block = rng.nextDouble();
+            out.add(pick < blockNoise.probability() ? new Noise(n.t(), n.uniforms(), block) : n);
+        }
+        return out;
     }
 
     /** Draws the noise for a batch: every t first, then each sample's uniforms ({@code torch.rand(b)}, {@code (b, l)}). */
@@ -88,7 +147,8 @@ public final class MaskedDiffusionLoss {
 
     /** The loss with noise drawn from {@code rng}. */
     public Result compute(NDManager m, List<Sample> batch, SplittableRandom rng) {
-        return compute(m, batch, draw(rng, batch.stream().mapToInt(MaskedDiffusionLoss::expandedLength).toArray()));
+        return compute(m, batch, draw(rng, batch.stream().mapToInt(MaskedDiffusionLoss::expandedLength).toArray(),
+                blockNoise));
     }
 
     /** The loss with the given noise (one per sample, uniforms over the expanded length). */
@@ -125,9 +185,9 @@ public final class MaskedDiffusionLoss {
             }
             rows.add(maskedHidden(m, group));
             for (Noised n : group) {
-                for (int target : n.targets()) {
-                    targets.add(target);
-                    weights.add((float) n.weight());
+                for (int j = 0; j < n.targets().length; j++) {
+                    targets.add(n.targets()[j]);
+                    weights.add((float) n.weights()[j]);
                 }
             }
         }
@@ -175,10 +235,29 @@ public final class MaskedDiffusionLoss {
                     + length + " positions");
         }
         double pMask = noise.pMask();
+        int labelled = 0;
+        for (int label : s.labels()) {
+            labelled += label != TrainingExample.IGNORE_INDEX ? 1 : 0;
+        }
+        // block noise: labelled positions [0, cleanBefore) stay clean, [cleanBefore, maskedFrom) are masked at
+        // p_mask, [maskedFrom, labelled) are all masked
+        int cleanBefore = 0;
+        int maskedFrom = Integer.MAX_VALUE;
+        if (!Double.isNaN(noise.block()) && labelled > 0) {
+            int len = blockNoise.blockLength();
+            int blocks = (labelled + len - 1) / len;
+            int k = Math.min(blocks - 1, (int) (noise.block() * blocks));
+            cleanBefore = k * len;
+            maskedFrom = cleanBefore + len;
+        }
+        // each token's CE / p_mask (1 where masked for sure) / n_b, and / B for the batch mean
+        double weight = labelled == 0 ? 0 : 1.0 / (pMask * labelled * batchSize);
+        double sureWeight = labelled == 0 ? 0 : 1.0 / ((double) labelled * batchSize);
         int[] noisy = s.ids().clone();
         List<Integer> positions = new ArrayList<>();
         List<Integer> targets = new ArrayList<>();
-        int labelled = 0;
+        List<Double> weights = new ArrayList<>();
+        int seen = 0; // labelled positions passed
         int image = 0;
         int pos = 0; // position in the expanded sequence
         for (int i = 0; i < s.ids().length; i++) {
@@ -188,19 +267,20 @@ public final class MaskedDiffusionLoss {
             }
             int label = s.labels()[i];
             if (label != TrainingExample.IGNORE_INDEX) {
-                labelled++;
-                if (noise.uniforms()[pos] < pMask) {
+                int r = seen++;
+                boolean sure = r >= maskedFrom;
+                if (sure || r >= cleanBefore && noise.uniforms()[pos] < pMask) {
                     noisy[i] = maskId;
                     positions.add(pos);
                     targets.add(label);
+                    weights.add(sure ? sureWeight : weight);
                 }
             }
             pos++;
         }
-        // each token's CE / p_mask / n_b, and / B for the batch mean
-        double weight = labelled == 0 ? 0 : 1.0 / (pMask * labelled * batchSize);
         return new Noised(noisy, s.images(), length,
                 positions.stream().mapToInt(Integer::intValue).toArray(),
-                targets.stream().mapToInt(Integer::intValue).toArray(), weight);
+                targets.stream().mapToInt(Integer::intValue).toArray(),
+                weights.stream().mapToDouble(Double::doubleValue).toArray());
     }
 }

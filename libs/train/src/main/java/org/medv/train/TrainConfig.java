@@ -33,6 +33,9 @@ import java.util.Set;
  * pad_to (0: no padding), system_prompt (default: the initial model's; "" for none)
  * pad_random_to     0 (off), or: each micro-batch is padded with EOS (labelled, as LLaDA's SFT pads) to a length drawn
  *                   per micro-batch ({@link EosPadding}) up to this many ids, so answers of any length are seen
+ * block_noise       0 (off), or the share of samples noised as semi-autoregressive decoding sees them: clean blocks,
+ *                   one block masked at p_mask, everything after it masked ({@link MaskedDiffusionLoss.BlockNoise});
+ *                   block_noise_length (32) is the decoding block length it prepares for
  * output, checkpoint_every (0: only at the end), log_every (1), resume (a checkpoint directory)
  * </pre>
  */
@@ -40,7 +43,8 @@ public record TrainConfig(String init, Path tokenizer, Path visionTower, Path da
                           Stage stage,
                           Map<Part, Double> learningRates, Set<Part> trainedParts, int batchSize, int accumulation,
                           int steps, int warmupSteps, long seed, double weightDecay, double maxGradNorm, double beta1,
-                          double beta2, double adamEps, int padTo, int padRandomTo, String systemPrompt, Path output,
+                          double beta2, double adamEps, int padTo, int padRandomTo,
+                          MaskedDiffusionLoss.BlockNoise blockNoise, String systemPrompt, Path output,
                           int checkpointEvery, int logEvery, Path resume) {
 
     public TrainConfig {
@@ -64,6 +68,9 @@ public record TrainConfig(String init, Path tokenizer, Path visionTower, Path da
         if (evalData != null && !stage.usesImageLabels()) {
             throw new IllegalArgumentException("eval_data is read by stage vision only (stage " + stage + ")");
         }
+        if (blockNoise == null) {
+            blockNoise = MaskedDiffusionLoss.BlockNoise.OFF;
+        }
         learningRates = Map.copyOf(learningRates);
         trainedParts = Set.copyOf(trainedParts);
     }
@@ -80,19 +87,19 @@ public record TrainConfig(String init, Path tokenizer, Path visionTower, Path da
     public TrainConfig withSteps(int newSteps) {
         return new TrainConfig(init, tokenizer, visionTower, data, imageDir, evalData, stage, learningRates,
                 trainedParts, batchSize, accumulation, newSteps, warmupSteps, seed, weightDecay, maxGradNorm, beta1,
-                beta2, adamEps, padTo, padRandomTo, systemPrompt, output, checkpointEvery, logEvery, resume);
+                beta2, adamEps, padTo, padRandomTo, blockNoise, systemPrompt, output, checkpointEvery, logEvery, resume);
     }
 
     public TrainConfig withOutput(Path dir, int every) {
         return new TrainConfig(init, tokenizer, visionTower, data, imageDir, evalData, stage, learningRates,
                 trainedParts, batchSize, accumulation, steps, warmupSteps, seed, weightDecay, maxGradNorm, beta1,
-                beta2, adamEps, padTo, padRandomTo, systemPrompt, dir, every, logEvery, resume);
+                beta2, adamEps, padTo, padRandomTo, blockNoise, systemPrompt, dir, every, logEvery, resume);
     }
 
     public TrainConfig withResume(Path dir) {
         return new TrainConfig(init, tokenizer, visionTower, data, imageDir, evalData, stage, learningRates,
                 trainedParts, batchSize, accumulation, steps, warmupSteps, seed, weightDecay, maxGradNorm, beta1,
-                beta2, adamEps, padTo, padRandomTo, systemPrompt, output, checkpointEvery, logEvery, dir);
+                beta2, adamEps, padTo, padRandomTo, blockNoise, systemPrompt, output, checkpointEvery, logEvery, dir);
     }
 
     /** Reads a .json file or a .properties file. */
@@ -127,7 +134,7 @@ public record TrainConfig(String init, Path tokenizer, Path visionTower, Path da
         Set<String> known = Set.of("init", "tokenizer", "vision_tower", "data", "image_dir", "eval_data", "stage",
                 "train_vision",
                 "lr_vision", "lr_projector", "lr_language", "batch", "accumulation", "steps", "warmup", "seed",
-                "weight_decay", "max_grad_norm", "beta1", "beta2", "adam_eps", "pad_to", "pad_random_to", "system_prompt",
+                "weight_decay", "max_grad_norm", "beta1", "beta2", "adam_eps", "pad_to", "pad_random_to", "block_noise", "block_noise_length", "system_prompt",
                 "output",
                 "checkpoint_every", "log_every", "resume");
         for (String k : v.keySet()) {
@@ -154,7 +161,9 @@ public record TrainConfig(String init, Path tokenizer, Path visionTower, Path da
                 integer(v, "batch", 1), integer(v, "accumulation", 1), steps, integer(v, "warmup", 0),
                 Long.parseLong(v.getOrDefault("seed", "0")), dbl(v, "weight_decay", 0.0),
                 dbl(v, "max_grad_norm", 1.0), dbl(v, "beta1", 0.9), dbl(v, "beta2", 0.999), dbl(v, "adam_eps", 1e-8),
-                integer(v, "pad_to", 0), integer(v, "pad_random_to", 0), v.get("system_prompt"), path(v, "output", base),
+                integer(v, "pad_to", 0), integer(v, "pad_random_to", 0),
+                new MaskedDiffusionLoss.BlockNoise(dbl(v, "block_noise", 0), integer(v, "block_noise_length", 32)),
+                v.get("system_prompt"), path(v, "output", base),
                 integer(v, "checkpoint_every", 0), integer(v, "log_every", 1), path(v, "resume", base));
     }
 

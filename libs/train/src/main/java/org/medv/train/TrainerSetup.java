@@ -67,7 +67,8 @@ final class TrainerSetup {
     private static Objective diffusion(TrainConfig config, TrainableModel model, List<TrainingExample> examples) {
         EosPadding padding = config.padRandomTo() > 0
                 ? new EosPadding(config.padRandomTo(), model.config().tokens().eos()) : null;
-        return new DiffusionObjective(model, examples, config.trainedParts().contains(Part.LANGUAGE_MODEL), padding);
+        return new DiffusionObjective(model, examples, config.trainedParts().contains(Part.LANGUAGE_MODEL), padding,
+                config.blockNoise());
     }
 
     private static List<TrainingExample> examples(TrainConfig config, TrainableModel model) {

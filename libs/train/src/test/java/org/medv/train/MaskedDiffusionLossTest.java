@@ -64,6 +64,49 @@ class MaskedDiffusionLossTest {
         }
     }
 
+    @Test
+    void blockNoiseKeepsEarlierBlocksCleanAndMasksEverythingAfterTheDrawnBlock() {
+        int mask = model.config().tokens().mask();
+        // 8 labelled positions (2..9) in blocks of 3: [2,3,4] [5,6,7] [8,9]; the draw 0.5 picks block 1 of 3
+        int[] ids = {5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+        int[] lab = {-100, -100, 7, 8, 9, 10, 11, 12, 13, 14};
+        // u < p_mask (0.5005) at 0, 2, 3, 5 and 7 only: block 0 (2, 3) stays clean whatever u says, in block 1
+        // positions 5 and 7 are masked (weight 1/p_mask) and 6 is not, and 8 and 9 are masked for sure (weight 1)
+        double[] u = {0.1, 0.9, 0.1, 0.2, 0.9, 0.3, 0.8, 0.4, 0.9, 0.95};
+        var noise = new MaskedDiffusionLoss.Noise(0.5, u, 0.5);
+        try (NDManager m = model.manager().newSubManager()) {
+            var r = new MaskedDiffusionLoss(model, new MaskedDiffusionLoss.BlockNoise(1, 3))
+                    .compute(m, List.of(new MaskedDiffusionLoss.Sample(ids, lab, List.of())), List.of(noise));
+            assertEquals(4, r.maskedTokens());
+            assertEquals(8, r.labelledTokens());
+            double p = (1 - 1e-3) * 0.5 + 1e-3;
+            int[] noisy = {5, 6, 7, 8, 9, mask, 11, mask, mask, mask};
+            double expected = (ce(m, noisy, new int[] {5, 7}, lab) / p + ce(m, noisy, new int[] {8, 9}, lab)) / 8;
+            assertEquals(expected, r.loss().getFloat(), 1e-5 * Math.abs(expected));
+            // the same noise without block noise is upstream's objective: 2, 3, 5 and 7 masked, all at 1/p_mask
+            var plain = new MaskedDiffusionLoss(model)
+                    .compute(m, List.of(new MaskedDiffusionLoss.Sample(ids, lab, List.of())), List.of(noise));
+            int[] noisyPlain = {5, 6, mask, mask, 9, mask, 11, mask, 13, 14};
+            double expectedPlain = ce(m, noisyPlain, new int[] {2, 3, 5, 7}, lab) / p / 8;
+            assertEquals(expectedPlain, plain.loss().getFloat(), 1e-5 * Math.abs(expectedPlain));
+        }
+    }
+
+    @Test
+    void blockNoiseDrawsOnlyWhenOnSoUpstreamNoiseIsUnchanged() {
+        int[] lengths = {5, 7};
+        var off = MaskedDiffusionLoss.draw(new SplittableRandom(3), lengths, MaskedDiffusionLoss.BlockNoise.OFF);
+        var plain = MaskedDiffusionLoss.draw(new SplittableRandom(3), lengths);
+        for (int i = 0; i < lengths.length; i++) {
+            assertEquals(plain.get(i).t(), off.get(i).t());
+            assertTrue(java.util.Arrays.equals(plain.get(i).uniforms(), off.get(i).uniforms()));
+            assertTrue(Double.isNaN(off.get(i).block()));
+        }
+        var all = MaskedDiffusionLoss.draw(new SplittableRandom(3), lengths, new MaskedDiffusionLoss.BlockNoise(1, 32));
+        assertTrue(all.stream().allMatch(n -> n.block() >= 0 && n.block() < 1));
+        assertEquals(plain.get(1).t(), all.get(1).t());
+    }
+
     /** Sum of -log softmax(logits)[label] at {@code positions}, from a separate full forward, in double. */
     private static double ce(NDManager m, int[] noisyIds, int[] positions, int[] labels) {
         long[] ids = java.util.Arrays.stream(noisyIds).asLongStream().toArray();
