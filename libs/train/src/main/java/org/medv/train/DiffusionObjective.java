@@ -22,15 +22,16 @@ final class DiffusionObjective implements Objective {
      * @param trainsLanguage whether the language model trains (else only image samples carry a gradient)
      * @param padding        random EOS padding per micro-batch, or null for the examples as encoded
      * @param blockNoise     the share of samples noised block-wise (MaskedDiffusionLoss.BlockNoise.OFF: none)
+     * @param padWeight      what an EOS padding position counts for in the loss (1: upstream)
      */
     DiffusionObjective(TrainableModel model, List<TrainingExample> examples, boolean trainsLanguage,
-                       EosPadding padding, MaskedDiffusionLoss.BlockNoise blockNoise) {
+                       EosPadding padding, MaskedDiffusionLoss.BlockNoise blockNoise, double padWeight) {
         if (examples.isEmpty()) {
             throw new TrainingDataException("no training examples");
         }
         this.model = model;
         this.examples = List.copyOf(examples);
-        this.loss = new MaskedDiffusionLoss(model, blockNoise);
+        this.loss = new MaskedDiffusionLoss(model, blockNoise, padWeight);
         this.trainsLanguage = trainsLanguage;
         this.padding = padding;
     }
@@ -61,7 +62,8 @@ final class DiffusionObjective implements Objective {
                 batch.add(new MaskedDiffusionLoss.Sample(e.inputIds(), e.labels(), images));
             } else {
                 int[][] padded = padding.pad(e, length);
-                batch.add(new MaskedDiffusionLoss.Sample(padded[0], padded[1], images));
+                batch.add(new MaskedDiffusionLoss.Sample(padded[0], padded[1], images,
+                        padded[0].length - e.inputIds().length));
             }
         }
         MaskedDiffusionLoss.Result r = loss.compute(m, batch, rng);

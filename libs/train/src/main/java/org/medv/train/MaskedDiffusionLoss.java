@@ -69,10 +69,13 @@ public final class MaskedDiffusionLoss {
     }
 
     /**
-     * One sample: ids with {@code -200} placeholders, labels aligned with the ids, and the images' rows [n, hidden]
-     * (one per placeholder, in order).
+     * One sample: ids with {@code -200} placeholders, labels aligned with the ids, the images' rows [n, hidden]
+     * (one per placeholder, in order), and how many of the last labelled positions are EOS padding.
      */
-    public record Sample(int[] ids, int[] labels, List<NDArray> images) {
+    public record Sample(int[] ids, int[] labels, List<NDArray> images, int padding) {
+        public Sample(int[] ids, int[] labels, List<NDArray> images) {
+            this(ids, labels, images, 0);
+        }
     }
 
     /**
@@ -90,15 +93,26 @@ public final class MaskedDiffusionLoss {
     private final TrainableModel model;
     private final int maskId;
     private final BlockNoise blockNoise;
+    private final double padWeight;
 
     public MaskedDiffusionLoss(TrainableModel model) {
-        this(model, BlockNoise.OFF);
+        this(model, BlockNoise.OFF, 1);
     }
 
-    public MaskedDiffusionLoss(TrainableModel model, BlockNoise blockNoise) {
+    /**
+     * @param padWeight what one EOS padding position counts for against an answer position, in the loss and in the
+     *                  per-sample normaliser {@code n_b}: 1 is upstream (a long tail of padding dilutes the answer's
+     *                  own tokens by its length); below 1 the tail is still learnt but an answer keeps its weight
+     *                  whatever length the batch was padded to
+     */
+    public MaskedDiffusionLoss(TrainableModel model, BlockNoise blockNoise, double padWeight) {
+        if (!(padWeight > 0 && padWeight <= 1)) {
+            throw new IllegalArgumentException("pad_weight=" + padWeight + " must be in (0, 1]");
+        }
         this.model = model;
         this.maskId = model.config().tokens().mask();
         this.blockNoise = blockNoise;
+        this.padWeight = padWeight;
     }
 
     /**
@@ -250,9 +264,12 @@ public final class MaskedDiffusionLoss {
             cleanBefore = k * len;
             maskedFrom = cleanBefore + len;
         }
-        // each token's CE / p_mask (1 where masked for sure) / n_b, and / B for the batch mean
-        double weight = labelled == 0 ? 0 : 1.0 / (pMask * labelled * batchSize);
-        double sureWeight = labelled == 0 ? 0 : 1.0 / ((double) labelled * batchSize);
+        // each token's CE / p_mask (1 where masked for sure) / n_b, and / B for the batch mean; n_b counts a padding
+        // position as pad_weight (1: upstream's n_b, the number of labelled positions)
+        int answer = labelled - Math.min(labelled, s.padding());
+        double counted = answer + padWeight * (labelled - answer);
+        double weight = labelled == 0 ? 0 : 1.0 / (pMask * counted * batchSize);
+        double sureWeight = labelled == 0 ? 0 : 1.0 / (counted * batchSize);
         int[] noisy = s.ids().clone();
         List<Integer> positions = new ArrayList<>();
         List<Integer> targets = new ArrayList<>();
@@ -273,7 +290,8 @@ public final class MaskedDiffusionLoss {
                     noisy[i] = maskId;
                     positions.add(pos);
                     targets.add(label);
-                    weights.add(sure ? sureWeight : weight);
+                    double w = sure ? sureWeight : weight;
+                    weights.add(r >= answer ? w * padWeight : w);
                 }
             }
             pos++;

@@ -36,6 +36,8 @@ import java.util.Set;
  * block_noise       0 (off), or the share of samples noised as semi-autoregressive decoding sees them: clean blocks,
  *                   one block masked at p_mask, everything after it masked ({@link MaskedDiffusionLoss.BlockNoise});
  *                   block_noise_length (32) is the decoding block length it prepares for
+ * pad_weight        what one EOS padding position counts for against an answer position in the loss and in n_b
+ *                   (1, upstream; below 1 a long tail no longer dilutes the answer's tokens)
  * output, checkpoint_every (0: only at the end), log_every (1), resume (a checkpoint directory)
  * </pre>
  */
@@ -44,7 +46,7 @@ public record TrainConfig(String init, Path tokenizer, Path visionTower, Path da
                           Map<Part, Double> learningRates, Set<Part> trainedParts, int batchSize, int accumulation,
                           int steps, int warmupSteps, long seed, double weightDecay, double maxGradNorm, double beta1,
                           double beta2, double adamEps, int padTo, int padRandomTo,
-                          MaskedDiffusionLoss.BlockNoise blockNoise, String systemPrompt, Path output,
+                          MaskedDiffusionLoss.BlockNoise blockNoise, double padWeight, String systemPrompt, Path output,
                           int checkpointEvery, int logEvery, Path resume) {
 
     public TrainConfig {
@@ -68,6 +70,9 @@ public record TrainConfig(String init, Path tokenizer, Path visionTower, Path da
         if (evalData != null && !stage.usesImageLabels()) {
             throw new IllegalArgumentException("eval_data is read by stage vision only (stage " + stage + ")");
         }
+        if (!(padWeight > 0 && padWeight <= 1)) {
+            throw new IllegalArgumentException("pad_weight=" + padWeight + " must be in (0, 1]");
+        }
         if (blockNoise == null) {
             blockNoise = MaskedDiffusionLoss.BlockNoise.OFF;
         }
@@ -87,19 +92,19 @@ public record TrainConfig(String init, Path tokenizer, Path visionTower, Path da
     public TrainConfig withSteps(int newSteps) {
         return new TrainConfig(init, tokenizer, visionTower, data, imageDir, evalData, stage, learningRates,
                 trainedParts, batchSize, accumulation, newSteps, warmupSteps, seed, weightDecay, maxGradNorm, beta1,
-                beta2, adamEps, padTo, padRandomTo, blockNoise, systemPrompt, output, checkpointEvery, logEvery, resume);
+                beta2, adamEps, padTo, padRandomTo, blockNoise, padWeight, systemPrompt, output, checkpointEvery, logEvery, resume);
     }
 
     public TrainConfig withOutput(Path dir, int every) {
         return new TrainConfig(init, tokenizer, visionTower, data, imageDir, evalData, stage, learningRates,
                 trainedParts, batchSize, accumulation, steps, warmupSteps, seed, weightDecay, maxGradNorm, beta1,
-                beta2, adamEps, padTo, padRandomTo, blockNoise, systemPrompt, dir, every, logEvery, resume);
+                beta2, adamEps, padTo, padRandomTo, blockNoise, padWeight, systemPrompt, dir, every, logEvery, resume);
     }
 
     public TrainConfig withResume(Path dir) {
         return new TrainConfig(init, tokenizer, visionTower, data, imageDir, evalData, stage, learningRates,
                 trainedParts, batchSize, accumulation, steps, warmupSteps, seed, weightDecay, maxGradNorm, beta1,
-                beta2, adamEps, padTo, padRandomTo, blockNoise, systemPrompt, output, checkpointEvery, logEvery, dir);
+                beta2, adamEps, padTo, padRandomTo, blockNoise, padWeight, systemPrompt, output, checkpointEvery, logEvery, dir);
     }
 
     /** Reads a .json file or a .properties file. */
@@ -134,7 +139,7 @@ public record TrainConfig(String init, Path tokenizer, Path visionTower, Path da
         Set<String> known = Set.of("init", "tokenizer", "vision_tower", "data", "image_dir", "eval_data", "stage",
                 "train_vision",
                 "lr_vision", "lr_projector", "lr_language", "batch", "accumulation", "steps", "warmup", "seed",
-                "weight_decay", "max_grad_norm", "beta1", "beta2", "adam_eps", "pad_to", "pad_random_to", "block_noise", "block_noise_length", "system_prompt",
+                "weight_decay", "max_grad_norm", "beta1", "beta2", "adam_eps", "pad_to", "pad_random_to", "block_noise", "block_noise_length", "pad_weight", "system_prompt",
                 "output",
                 "checkpoint_every", "log_every", "resume");
         for (String k : v.keySet()) {
@@ -163,6 +168,7 @@ public record TrainConfig(String init, Path tokenizer, Path visionTower, Path da
                 dbl(v, "max_grad_norm", 1.0), dbl(v, "beta1", 0.9), dbl(v, "beta2", 0.999), dbl(v, "adam_eps", 1e-8),
                 integer(v, "pad_to", 0), integer(v, "pad_random_to", 0),
                 new MaskedDiffusionLoss.BlockNoise(dbl(v, "block_noise", 0), integer(v, "block_noise_length", 32)),
+                dbl(v, "pad_weight", 1),
                 v.get("system_prompt"), path(v, "output", base),
                 integer(v, "checkpoint_every", 0), integer(v, "log_every", 1), path(v, "resume", base));
     }

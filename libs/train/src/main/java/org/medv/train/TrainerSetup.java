@@ -68,7 +68,7 @@ final class TrainerSetup {
         EosPadding padding = config.padRandomTo() > 0
                 ? new EosPadding(config.padRandomTo(), model.config().tokens().eos()) : null;
         return new DiffusionObjective(model, examples, config.trainedParts().contains(Part.LANGUAGE_MODEL), padding,
-                config.blockNoise());
+                config.blockNoise(), config.padWeight());
     }
 
     private static List<TrainingExample> examples(TrainConfig config, TrainableModel model) {

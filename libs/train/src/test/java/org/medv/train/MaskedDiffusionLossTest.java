@@ -16,6 +16,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The loss against its definition computed by hand, and its gradients against finite differences. */
@@ -75,7 +76,7 @@ class MaskedDiffusionLossTest {
         double[] u = {0.1, 0.9, 0.1, 0.2, 0.9, 0.3, 0.8, 0.4, 0.9, 0.95};
         var noise = new MaskedDiffusionLoss.Noise(0.5, u, 0.5);
         try (NDManager m = model.manager().newSubManager()) {
-            var r = new MaskedDiffusionLoss(model, new MaskedDiffusionLoss.BlockNoise(1, 3))
+            var r = new MaskedDiffusionLoss(model, new MaskedDiffusionLoss.BlockNoise(1, 3), 1)
                     .compute(m, List.of(new MaskedDiffusionLoss.Sample(ids, lab, List.of())), List.of(noise));
             assertEquals(4, r.maskedTokens());
             assertEquals(8, r.labelledTokens());
@@ -90,6 +91,29 @@ class MaskedDiffusionLossTest {
             double expectedPlain = ce(m, noisyPlain, new int[] {2, 3, 5, 7}, lab) / p / 8;
             assertEquals(expectedPlain, plain.loss().getFloat(), 1e-5 * Math.abs(expectedPlain));
         }
+    }
+
+    @Test
+    void aPadWeightBelowOneKeepsTheTailFromDilutingTheAnswer() {
+        int mask = model.config().tokens().mask();
+        int[] ids = {5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+        int[] lab = {-100, -100, 7, 8, 9, 10, 11, 12, 13, 14};
+        double[] u = {0.1, 0.9, 0.1, 0.2, 0.9, 0.3, 0.8, 0.4, 0.9, 0.95};
+        var noise = new MaskedDiffusionLoss.Noise(0.5, u);
+        // the last 3 labelled positions (7, 8, 9) are padding: 2, 3 and 5 (answer) and 7 (padding) are masked
+        try (NDManager m = model.manager().newSubManager()) {
+            var r = new MaskedDiffusionLoss(model, MaskedDiffusionLoss.BlockNoise.OFF, 0.25)
+                    .compute(m, List.of(new MaskedDiffusionLoss.Sample(ids, lab, List.of(), 3)), List.of(noise));
+            assertEquals(4, r.maskedTokens());
+            double p = (1 - 1e-3) * 0.5 + 1e-3;
+            int[] noisy = {5, 6, mask, mask, 9, mask, 11, mask, 13, 14};
+            double counted = 5 + 0.25 * 3;
+            double expected = (ce(m, noisy, new int[] {2, 3, 5}, lab) + 0.25 * ce(m, noisy, new int[] {7}, lab))
+                    / p / counted;
+            assertEquals(expected, r.loss().getFloat(), 1e-5 * Math.abs(expected));
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> new MaskedDiffusionLoss(model, MaskedDiffusionLoss.BlockNoise.OFF, 0));
     }
 
     @Test
