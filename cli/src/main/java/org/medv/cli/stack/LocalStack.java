@@ -188,11 +188,16 @@ public final class LocalStack implements AutoCloseable {
         return p;
     }
 
-    /** Stops the children of an earlier stack in this run directory that outlived their parent. */
+    /**
+     * Stops the children of an earlier stack in this run directory that outlived their parent. Children whose parent
+     * is a live {@code ./medv up} belong to a stack that is still running: that is refused, never killed (its
+     * supervisor would restart them under the new stack's feet).
+     */
     private void stopLeftovers() throws java.io.IOException {
         if (!Files.exists(pidFile())) {
             return;
         }
+        List<ProcessHandle> leftovers = new ArrayList<>();
         for (String line : Files.readAllLines(pidFile())) {
             if (line.isBlank()) {
                 continue;
@@ -200,16 +205,37 @@ public final class LocalStack implements AutoCloseable {
             ProcessHandle.of(Long.parseLong(line.trim()))
                     .filter(h -> h.info().commandLine().map(c -> c.contains("quarkus-run.jar")
                             || c.contains("kafka.Kafka")).orElse(false))
-                    .ifPresent(h -> {
-                        h.destroy();
-                        try {
-                            h.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
-                        } catch (Exception e) {
-                            h.destroyForcibly();
-                        }
-                    });
+                    .ifPresent(leftovers::add);
+        }
+        for (ProcessHandle h : leftovers) {
+            java.util.Optional<ProcessHandle> owner = liveOwner(h, LocalStack::isUp);
+            if (owner.isPresent()) {
+                throw new IllegalStateException("medv is already running from " + settings.runDir() + " (./medv up, "
+                        + "pid " + owner.get().pid() + "); stop it first (Ctrl-C in its terminal, or kill "
+                        + owner.get().pid() + ")");
+            }
+        }
+        for (ProcessHandle h : leftovers) {
+            h.destroy();
+            try {
+                h.onExit().get(15, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                h.destroyForcibly();
+            }
         }
         Files.delete(pidFile());
+    }
+
+    /** The parent of {@code child} when it is alive and {@code isOwner} accepts its command line. */
+    static java.util.Optional<ProcessHandle> liveOwner(ProcessHandle child,
+                                                       java.util.function.Predicate<String> isOwner) {
+        return child.parent().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().map(isOwner::test).orElse(false));
+    }
+
+    /** Whether a command line is a {@code ./medv up} (the CLI's jar with the up command). */
+    static boolean isUp(String commandLine) {
+        return commandLine.contains("medv-cli.jar") && commandLine.matches(".*\\sup(\\s.*)?$");
     }
 
     private Path pidFile() {
