@@ -53,6 +53,10 @@ final class DataSynthCommand implements Callable<Integer> {
             + "(default: one entry per question)")
     boolean multiTurn;
 
+    @Option(names = "--report-copies", paramLabel = "K", description = "write each training image's findings report "
+            + "K times in train.json, weighting the long answers (default ${DEFAULT-VALUE}; single-turn only)")
+    int reportCopies = 1;
+
     @Mixin
     Progress.Flag progress = new Progress.Flag();
 
@@ -62,13 +66,17 @@ final class DataSynthCommand implements Callable<Integer> {
             throw new InvalidRequestException("train", "--train and --test must be >= 0 and not both 0, got "
                     + train + " and " + test);
         }
+        if (reportCopies < 1 || reportCopies > 10 || reportCopies > 1 && multiTurn) {
+            throw new InvalidRequestException("report-copies", "--report-copies must be in [1, 10], and 1 with "
+                    + "--multi-turn, got " + reportCopies + (multiTurn ? " with --multi-turn" : ""));
+        }
         if (size < 32) {
             throw new InvalidRequestException("size", "--size must be at least 32, got " + size);
         }
         SyntheticDataset.Summary s;
         try (Progress p = progress.start(spec.commandLine().getErr(), "data synth", train + test, "images")
                 .poll(imagesWritten(out.resolve("images"), Instant.now().minusSeconds(1)), 1000)) {
-            s = SyntheticDataset.write(out, train, test, seed, size, multiTurn);
+            s = SyntheticDataset.write(out, train, test, seed, size, multiTurn, reportCopies);
         } catch (UncheckedIOException e) {
             throw new InvalidRequestException("out", e.getMessage(), e);
         }

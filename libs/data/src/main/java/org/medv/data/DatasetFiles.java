@@ -36,7 +36,7 @@ final class DatasetFiles {
      * the first of even-numbered images) ends in {@link SyntheticDataset#ANSWER_SUFFIX}, the instruction LLaVA-Med's
      * evaluation appends, so a model trained on it answers both forms of a question.
      */
-    static String trainJson(List<Item> items, boolean multiTurn) {
+    static String trainJson(List<Item> items, boolean multiTurn, int reportCopies) {
         JsonArray root = new JsonArray();
         for (int i = 0; i < items.size(); i++) {
             Item item = items.get(i);
@@ -47,7 +47,11 @@ final class DatasetFiles {
                 turns.add(turn("human", (k == 0 || !multiTurn ? IMAGE_TOKEN : "") + text));
                 turns.add(turn("gpt", q.answer()));
                 if (!multiTurn) {
-                    root.add(entry(item.id() + "_q" + k, item, turns));
+                    JsonObject e = entry(item.id() + "_q" + k, item, turns);
+                    // the findings report written reportCopies times in a row: its share of the training samples
+                    for (int c = 0; c < (q.kind().equals("open." + FindingsReport.KIND) ? reportCopies : 1); c++) {
+                        root.add(c == 0 ? e : e.deepCopy());
+                    }
                     turns = new JsonArray();
                 }
             }
@@ -132,6 +136,9 @@ final class DatasetFiles {
         root.addProperty("generator", SyntheticDataset.GENERATOR);
         root.addProperty("seed", s.seed());
         root.addProperty("image_size", s.imageSize());
+        if (s.reportCopies() != 1) {
+            root.addProperty("report_copies", s.reportCopies());
+        }
         root.addProperty("train_images", s.trainImages());
         root.addProperty("test_images", s.testImages());
         root.addProperty("lesions_per_image", "0.." + SyntheticScans.MAX_LESIONS
@@ -192,8 +199,10 @@ final class DatasetFiles {
         String trainRow = s.multiTurn()
                 ? String.format(Locale.ROOT, "%d entries, one per image, %d question turns each", train.size(),
                         QuestionGenerator.PER_SCAN)
-                : String.format(Locale.ROOT, "%d entries, one per question (%d images, %d questions each)",
-                        train.size() * QuestionGenerator.PER_SCAN, train.size(), QuestionGenerator.PER_SCAN);
+                : String.format(Locale.ROOT, "%d entries, one per question (%d images, %d questions each)%s",
+                        train.size() * (QuestionGenerator.PER_SCAN + s.reportCopies() - 1), train.size(),
+                        QuestionGenerator.PER_SCAN, s.reportCopies() == 1 ? ""
+                                : ", the findings report written " + s.reportCopies() + " times");
         return String.format(Locale.ROOT, """
                 # medv synthetic scans (%s)
 
@@ -221,7 +230,8 @@ final class DatasetFiles {
                 like "CT of the chest. One lesion: a small dark lesion in the left upper lung."). Every answer is
                 computed from the findings in `metadata.json`.
                 """, SyntheticDataset.GENERATOR, s.trainImages(), s.testImages(), s.seed(), s.imageSize(),
-                s.multiTurn() ? " --multi-turn" : "", s.imageSize(), trainRow, testQuestions, closed,
+                (s.multiTurn() ? " --multi-turn" : "") + (s.reportCopies() == 1 ? ""
+                        : " --report-copies " + s.reportCopies()), s.imageSize(), trainRow, testQuestions, closed,
                 testQuestions - closed, train.size(), LABELS_CONTENT, test.size(), LABELS_CONTENT,
                 SyntheticScans.MAX_LESIONS, SIDE_CONVENTION, QuestionGenerator.CLOSED_YES, QuestionGenerator.CLOSED_NO,
                 QuestionGenerator.OPEN, QuestionGenerator.REPORT);

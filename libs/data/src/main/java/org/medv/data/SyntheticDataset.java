@@ -93,6 +93,19 @@ public final class SyntheticDataset {
      */
     public static Summary write(Path dir, int trainImages, int testImages, long seed, int imageSize,
                                 boolean multiTurn) {
+        return write(dir, trainImages, testImages, seed, imageSize, multiTurn, 1);
+    }
+
+    /**
+     * As above, with each training image's findings report written {@code reportCopies} times in a row in
+     * train.json (single-turn only): the reports' share of the training samples, the same images and test split.
+     */
+    public static Summary write(Path dir, int trainImages, int testImages, long seed, int imageSize,
+                                boolean multiTurn, int reportCopies) {
+        if (reportCopies < 1 || reportCopies > 1 && multiTurn) {
+            throw new IllegalArgumentException("report copies must be >= 1, and 1 with multi-turn conversations, got "
+                    + reportCopies + (multiTurn ? " with multi-turn" : ""));
+        }
         if (trainImages + testImages <= 0) {
             throw new IllegalArgumentException("need at least one image, got train " + trainImages + " and test "
                     + testImages);
@@ -107,8 +120,8 @@ public final class SyntheticDataset {
                     Files.write(images.resolve(item.scan().image()), png(scans, item.scan()));
                 }
             }
-            Settings settings = new Settings(seed, imageSize, trainImages, testImages, multiTurn);
-            writeText(dir.resolve("train.json"), DatasetFiles.trainJson(train, multiTurn));
+            Settings settings = new Settings(seed, imageSize, trainImages, testImages, multiTurn, reportCopies);
+            writeText(dir.resolve("train.json"), DatasetFiles.trainJson(train, multiTurn, reportCopies));
             writeText(dir.resolve("test.json"), DatasetFiles.testJson(test));
             writeText(dir.resolve(Split.TRAIN.prefix() + "_labels.json"), DatasetFiles.labelsJson(train));
             writeText(dir.resolve(Split.TEST.prefix() + "_labels.json"), DatasetFiles.labelsJson(test));
@@ -121,12 +134,13 @@ public final class SyntheticDataset {
         for (Item item : test) {
             closed += (int) item.questions().stream().filter(q -> q.type() == AnswerType.CLOSED).count();
         }
-        return new Summary(dir, trainImages, testImages, trainImages * QuestionGenerator.PER_SCAN, closed,
+        return new Summary(dir, trainImages, testImages,
+                trainImages * (QuestionGenerator.PER_SCAN + reportCopies - 1), closed,
                 testImages * QuestionGenerator.PER_SCAN - closed);
     }
 
     /** The generator settings recorded in metadata.json and README.md. */
-    record Settings(long seed, int imageSize, int trainImages, int testImages, boolean multiTurn) {
+    record Settings(long seed, int imageSize, int trainImages, int testImages, boolean multiTurn, int reportCopies) {
     }
 
     static byte[] png(SyntheticScans scans, Scan scan) throws IOException {

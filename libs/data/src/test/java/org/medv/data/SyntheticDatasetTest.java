@@ -28,6 +28,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,6 +62,31 @@ class SyntheticDatasetTest {
         Path other = tmp.resolve("c");
         SyntheticDataset.write(other, TRAIN, TEST, SEED + 1);
         assertFalse(Files.readString(dir.resolve("test.json")).equals(Files.readString(other.resolve("test.json"))));
+    }
+
+    @Test
+    void reportCopiesRepeatEachTrainingReportInARowAndLeaveTheRestAlone() throws IOException {
+        Path copies = tmp.resolve("copies");
+        SyntheticDataset.Summary s = SyntheticDataset.write(copies, TRAIN, TEST, SEED, SyntheticScans.DEFAULT_SIZE,
+                false, 3);
+        JsonArray plain = json("train.json").getAsJsonArray();
+        JsonArray weighted = com.google.gson.JsonParser.parseString(Files.readString(copies.resolve("train.json")))
+                .getAsJsonArray();
+        assertEquals(TRAIN * (QuestionGenerator.PER_SCAN + 2), weighted.size());
+        assertEquals(weighted.size(), s.trainQuestions());
+        int w = 0;
+        for (int i = 0; i < plain.size(); i++) {
+            var e = plain.get(i).getAsJsonObject();
+            boolean report = e.getAsJsonArray("conversations").get(1).getAsJsonObject().get("value").getAsString()
+                    .matches("(CT|X-ray|MRI) of the .*");
+            for (int c = 0; c < (report ? 3 : 1); c++) {
+                assertEquals(e, weighted.get(w++), "entry " + i + ", copy " + c);
+            }
+        }
+        assertEquals(weighted.size(), w);
+        assertEquals(Files.readString(dir.resolve("test.json")), Files.readString(copies.resolve("test.json")));
+        assertThrows(IllegalArgumentException.class, () -> SyntheticDataset.write(tmp.resolve("x"), TRAIN, TEST, SEED,
+                SyntheticScans.DEFAULT_SIZE, true, 2));
     }
 
     @Test
