@@ -1,5 +1,6 @@
 package org.medv.gateway;
 
+import io.grpc.BindableService;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.ServerServiceDefinition;
@@ -20,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * through the request's mailbox, paced by the call's readiness.
  */
 @GrpcService
-public class AssistantGrpcService extends AssistantGrpc.AssistantImplBase {
+public class AssistantGrpcService implements AssistantGrpc.AsyncService, BindableService {
     private final AskService asks;
 
     AssistantGrpcService(AskService asks) {
@@ -30,7 +31,7 @@ public class AssistantGrpcService extends AssistantGrpc.AssistantImplBase {
     /** Bytes that do not parse as an AskRequest (invalid UTF-8 in a string, say) are INVALID_ARGUMENT, not UNKNOWN. */
     @Override
     public ServerServiceDefinition bindService() {
-        return MalformedRequests.refuseMalformed(super.bindService());
+        return MalformedRequests.refuseMalformed(AssistantGrpc.bindService(this));
     }
 
     @Override
