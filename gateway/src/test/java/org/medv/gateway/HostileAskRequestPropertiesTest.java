@@ -103,6 +103,8 @@ class HostileAskRequestPropertiesTest extends GatewayTestBase {
             for (int i = 0; i < junk.length; i++) {
                 junk[i] = (byte) in.next(Constraint.between(0x80, 0xff));
             }
+            // a continuation byte first: never valid UTF-8, whatever follows
+            junk[0] = (byte) in.next(Constraint.between(0x80, 0xbf));
             int field = new int[] {2, 3, 5}[pick(in, 3)];
             return new Raw(field, junk, valid);
         }).checkAssert(raw -> {
