@@ -46,8 +46,14 @@ public interface DenoiserConfig {
     @WithDefault("30s")
     Duration finalFlushTimeout();
 
+    /**
+     * For fault tests only, unset in service: a request whose metadata carries this label is held after its first
+     * step until it is cancelled, so that a test cancels a request that is provably still running.
+     */
+    Optional<String> holdLabel();
+
     default EngineSettings settings(ModelConfig model) {
         return new EngineSettings(model.dir(), model.device(), model.dtype(), queueCapacity(), maxBatch(),
-                stepStride());
+                stepStride(), holdLabel().orElse(null));
     }
 }

@@ -153,6 +153,33 @@ final class Clients {
         return f;
     }
 
+    /**
+     * Every medv.answers record (read_committed) whose metadata label {@code key} is {@code value}, by request id,
+     * read from the beginning to the end of the topic at this moment, so that a second record already written
+     * would show.
+     */
+    static Map<String, List<AnswerRecord>> answersLabelled(String key, String value) throws Exception {
+        Map<String, List<AnswerRecord>> found = new java.util.TreeMap<>();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(
+                "bootstrap.servers", Stack.get().kafka.bootstrapServers(), "isolation.level", "read_committed"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor("medv.answers").stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    AnswerRecord a = AnswerRecord.parseFrom(r.value());
+                    if (value.equals(a.getMetadata().getLabelsMap().get(key))) {
+                        found.computeIfAbsent(a.getRequestId(), id -> new ArrayList<>()).add(a);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     /** The request's record on medv.answers (read from the beginning). */
     static AnswerRecord awaitAnswer(String requestId, Duration timeout) throws Exception {
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(

@@ -25,6 +25,11 @@ final class Stack {
     static final int GATEWAY_HTTP = 18080 + OFFSET;
     static final int MAX_IMAGE_BYTES = 200_000;
     static final int QUEUE = 2;
+    /**
+     * A request carrying this metadata label is held by the denoiser after its first step until it is cancelled
+     * ({@code medv.denoiser.hold-label}), so that a test can cancel a request that is provably still running.
+     */
+    static final String HOLD_LABEL = "medv-e2e-hold";
 
     private static Stack instance;
 
@@ -64,7 +69,8 @@ final class Stack {
             LocalStack.Settings s = new LocalStack.Settings(root, model, run, kafka.bootstrapServers(), 0,
                     GATEWAY_GRPC, GATEWAY_HTTP, 19101 + OFFSET, 18101 + OFFSET, DENOISER_GRPC, DENOISER_HTTP, 2,
                     List.of("-Dmedv.vision.max-image-bytes=" + MAX_IMAGE_BYTES,
-                            "-Dmedv.denoiser.queue-capacity=" + QUEUE), EVALUATOR_HTTP,
+                            "-Dmedv.denoiser.queue-capacity=" + QUEUE,
+                            "-Dmedv.denoiser.hold-label=" + HOLD_LABEL), EVALUATOR_HTTP,
                     List.of("-Dmedv.evaluator.judge.base-url=" + judge.baseUrl()));
             LocalStack services = new LocalStack(s).start();
             return new Stack(kafka, services, model, judge);

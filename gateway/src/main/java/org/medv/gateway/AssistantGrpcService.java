@@ -1,7 +1,9 @@
 package org.medv.gateway;
 
+import io.grpc.BindableService;
 import io.grpc.Context;
 import io.grpc.Deadline;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -9,6 +11,7 @@ import io.smallrye.common.annotation.Blocking;
 import org.medv.proto.v1.AnswerEvent;
 import org.medv.proto.v1.AskRequest;
 import org.medv.proto.v1.AssistantGrpc;
+import org.medv.serving.MalformedRequests;
 import org.medv.serving.Statuses;
 
 import java.util.concurrent.TimeUnit;
@@ -18,11 +21,17 @@ import java.util.concurrent.TimeUnit;
  * through the request's mailbox, paced by the call's readiness.
  */
 @GrpcService
-public class AssistantGrpcService extends AssistantGrpc.AssistantImplBase {
+public class AssistantGrpcService implements AssistantGrpc.AsyncService, BindableService {
     private final AskService asks;
 
     AssistantGrpcService(AskService asks) {
         this.asks = asks;
+    }
+
+    /** Bytes that do not parse as an AskRequest (invalid UTF-8 in a string, say) are INVALID_ARGUMENT, not UNKNOWN. */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return MalformedRequests.refuseMalformed(AssistantGrpc.bindService(this));
     }
 
     @Override
@@ -40,6 +49,7 @@ public class AssistantGrpcService extends AssistantGrpc.AssistantImplBase {
     private void run(AskRequest request, ServerCallStreamObserver<AnswerEvent> call, boolean drafts) {
         long deadlineUnixMs = clientDeadline();
         try {
+            MalformedRequests.check(request);
             asks.admit();
             AskPlan plan = asks.plan(request);
             Mailbox box = asks.register(plan, drafts);

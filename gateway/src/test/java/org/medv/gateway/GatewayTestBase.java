@@ -66,6 +66,13 @@ abstract class GatewayTestBase {
         throw new AssertionError("gateway never became ready: " + RestAssured.get("/q/health/ready").asString());
     }
 
+    /** After hostile input: the gateway is still ready and still answers a plain request. */
+    static void assertReadyAndServing() {
+        org.junit.jupiter.api.Assertions.assertEquals(200, RestAssured.get("/q/health/ready").statusCode());
+        org.junit.jupiter.api.Assertions.assertEquals(FakeBackends.ANSWER,
+                assistant().askOnce(ask(8, 8, 4).build()).getText());
+    }
+
     static AssistantGrpc.AssistantBlockingStub assistant() {
         return AssistantGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
     }

@@ -30,8 +30,7 @@ class HostileInputPropertiesTest extends GatewayTestBase {
 
     @AfterEach
     void stillHealthyAndServing() {
-        assertEquals(200, RestAssured.get("/q/health/ready").statusCode());
-        assertEquals(FakeBackends.ANSWER, assistant().askOnce(ask(8, 8, 4).build()).getText());
+        assertReadyAndServing();
     }
 
     private static HttpResponse<String> send(String path, HostileBodies.Case c) {

@@ -249,8 +249,16 @@ public final class Engine implements AutoCloseable {
     }
 
     /** One step of every running request in one forward; finished requests leave the batch. */
-    private void stepAll(BatchDecoder batch) {
-        List<Decoding> decodings = running.stream().map(Running::decoding).toList();
+    private void stepAll(BatchDecoder batch) throws InterruptedException {
+        List<Decoding> decodings = running.stream().filter(r -> !held(r)).map(Running::decoding).toList();
+        if (decodings.isEmpty()) {
+            // every running request is held (fault tests): wait for a cancel or a new request
+            Job job = queue.poll(10, TimeUnit.MILLISECONDS);
+            if (job != null) {
+                join(job);
+            }
+            return;
+        }
         try {
             int stepped = batch.step(model.language().manager(), decodings);
             observer.batch(stepped);
@@ -272,6 +280,12 @@ public final class Engine implements AutoCloseable {
                 leave(r);
             }
         }
+    }
+
+    /** Whether a request is held after its first step ({@link EngineSettings#holdLabel}, fault tests only). */
+    private boolean held(Running r) {
+        return settings.holdLabel() != null && r.steps().steps() >= 1 && !r.steps().cancelled()
+                && r.job().request().getMetadata().containsLabels(settings.holdLabel());
     }
 
     /** A request leaves the batch: its outcome from the decoding's result, its final records published. */

@@ -9,9 +9,17 @@ import java.util.Objects;
  * @param queueCapacity     requests that may wait for the engine (the running ones not counted)
  * @param maxBatch          requests decoded together, sharing each forward
  * @param stepStride        publish every Nth step event (the final event always)
+ * @param holdLabel         for fault tests only, null otherwise: a request carrying this metadata label is held after
+ *                          its first step until it is cancelled (or times out, or the engine closes), so that a test
+ *                          can cancel a request that is provably still running ({@code medv.denoiser.hold-label})
  */
 public record EngineSettings(Path modelDir, String device, String dtype, int queueCapacity, int maxBatch,
-                             int stepStride) {
+                             int stepStride, String holdLabel) {
+    public EngineSettings(Path modelDir, String device, String dtype, int queueCapacity, int maxBatch,
+                          int stepStride) {
+        this(modelDir, device, dtype, queueCapacity, maxBatch, stepStride, null);
+    }
+
     public EngineSettings {
         Objects.requireNonNull(modelDir, "medv.model.dir");
         if (queueCapacity < 1) {

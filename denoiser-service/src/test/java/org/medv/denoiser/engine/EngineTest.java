@@ -10,6 +10,7 @@ import org.medv.model.TextSide;
 import org.medv.model.config.GenerationDefaults;
 import org.medv.proto.v1.AnswerRecord;
 import org.medv.proto.v1.CacheMode;
+import org.medv.proto.v1.ClientMetadata;
 import org.medv.proto.v1.DenoiseEvent;
 import org.medv.proto.v1.FinishReason;
 import org.medv.proto.v1.GenerationOptions;
@@ -268,6 +269,33 @@ class EngineTest {
             assertEquals(FinishReason.FINISH_REASON_DEADLINE, last.getFinishReason());
             assertEquals(1, last.getTimings().getSteps(), "stopped before the second forward");
             assertEquals(FinishReason.FINISH_REASON_DEADLINE, gated.answerOf(r.getRequestId()).getFinishReason());
+        }
+    }
+
+    /**
+     * medv.denoiser.hold-label (fault tests only): a labelled request stops after its first step while another runs
+     * to its end beside it, and a cancel then ends it at once with exactly that one step.
+     */
+    @Test
+    void aRequestWithTheHoldLabelWaitsAfterItsFirstStepUntilItIsCancelled() throws Exception {
+        RecordingSink sink = new RecordingSink(false);
+        EngineSettings settings = new EngineSettings(dir, "cpu", "f32", 4, 2, 1, "hold");
+        try (Engine engine = new Engine(settings, () -> EngineModel.load(LoadOptions.of(dir, null)), sink,
+                EngineObserver.NONE, Clock.systemUTC())) {
+            engine.start();
+            awaitReady(engine);
+            StartRequest held = request(64).toBuilder()
+                    .setMetadata(ClientMetadata.newBuilder().putLabels("hold", "yes")).build();
+            StartRequest other = request(8);
+            engine.submit(held);
+            engine.submit(other);
+            assertEquals(FinishReason.FINISH_REASON_LENGTH, sink.awaitFinal(other.getRequestId()).getFinishReason());
+            assertEquals(List.of(1), sink.stepsOf(held.getRequestId()).stream().map(DenoiseEvent::getStep).toList(),
+                    "held after its first step while the other request ran 8");
+            assertTrue(engine.cancel(held.getRequestId()));
+            DenoiseEvent last = sink.awaitFinal(held.getRequestId());
+            assertEquals(FinishReason.FINISH_REASON_CANCELLED, last.getFinishReason());
+            assertEquals(1, last.getTimings().getSteps());
         }
     }
 

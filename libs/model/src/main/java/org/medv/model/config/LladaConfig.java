@@ -44,8 +44,8 @@ public record LladaConfig(
                     + " is not a multiple of num_key_value_heads=" + numKeyValueHeads);
         }
         if ((hiddenSize / numAttentionHeads) % 2 != 0) {
-            throw new ModelLoadException("head dim " + hiddenSize / numAttentionHeads
-                    + " must be even for rotary embeddings");
+            throw new ModelLoadException("head dim hidden_size / num_attention_heads = " + hiddenSize + " / "
+                    + numAttentionHeads + " = " + hiddenSize / numAttentionHeads + " must be even for rotary embeddings");
         }
     }
 
@@ -64,28 +64,28 @@ public record LladaConfig(
     }
 
     static LladaConfig fromLlama(Json j) {
-        int heads = j.intValue("num_attention_heads");
+        int heads = j.size("num_attention_heads");
         return new LladaConfig(
-                j.intValue("vocab_size"),
-                j.intValue("hidden_size"),
-                j.intValue("intermediate_size"),
-                j.intValue("num_hidden_layers"),
+                j.size("vocab_size"),
+                j.size("hidden_size"),
+                j.size("intermediate_size"),
+                j.size("num_hidden_layers"),
                 heads,
-                j.intValue("num_key_value_heads", heads),
-                j.intValue("max_position_embeddings", 4096),
-                j.doubleValue("rms_norm_eps", 1e-5),
-                j.doubleValue("rope_theta", 10000.0),
+                j.size("num_key_value_heads", heads),
+                j.size("max_position_embeddings", 4096),
+                j.positiveDouble("rms_norm_eps", 1e-5),
+                j.positiveDouble("rope_theta", 10000.0),
                 j.bool("tie_word_embeddings", false),
                 WeightLayout.LLAMA);
     }
 
     /** GSAI-ML/LLaDA-8B-Instruct's config: mlp_hidden_size wins over mlp_ratio, embedding_size over vocab_size. */
     static LladaConfig fromOriginal(Json j) {
-        int dModel = j.intValue("d_model");
-        int heads = j.intValue("n_heads");
-        Integer kv = j.intOrNull("n_kv_heads");
-        int mlp = j.has("mlp_hidden_size") ? j.intValue("mlp_hidden_size") : j.intValue("mlp_ratio", 4) * dModel;
-        int vocab = j.has("embedding_size") ? j.intValue("embedding_size") : j.intValue("vocab_size");
+        int dModel = j.size("d_model");
+        int heads = j.size("n_heads");
+        int kv = j.size("n_kv_heads", heads);
+        int mlp = j.has("mlp_hidden_size") ? j.size("mlp_hidden_size") : j.size("mlp_ratio", 4) * dModel;
+        int vocab = j.has("embedding_size") ? j.size("embedding_size") : j.size("vocab_size");
         if (!"rms".equals(j.string("layer_norm_type", "rms"))) {
             throw new ModelLoadException("config " + j.file() + ": layer_norm_type "
                     + j.string("layer_norm_type", "") + " is not supported (LLaDA uses rms)");
@@ -93,9 +93,9 @@ public record LladaConfig(
         if (j.bool("include_bias", false) || j.bool("attention_layer_norm", false)) {
             throw new ModelLoadException("config " + j.file() + ": biases and qk-norm are not part of LLaDA-8B");
         }
-        return new LladaConfig(vocab, dModel, mlp, j.intValue("n_layers"), heads, kv == null ? heads : kv,
-                j.intValue("max_sequence_length", 4096), j.doubleValue("rms_norm_eps", 1e-5),
-                j.doubleValue("rope_theta", 10000.0), j.bool("weight_tying", false), WeightLayout.ORIGINAL);
+        return new LladaConfig(vocab, dModel, mlp, j.size("n_layers"), heads, kv,
+                j.size("max_sequence_length", 4096), j.positiveDouble("rms_norm_eps", 1e-5),
+                j.positiveDouble("rope_theta", 10000.0), j.bool("weight_tying", false), WeightLayout.ORIGINAL);
     }
 
     /** Returns this config with the row count the checkpoint actually has (LLaDA-V resizes to len(tokenizer)). */

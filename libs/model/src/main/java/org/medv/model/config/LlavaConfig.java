@@ -25,7 +25,7 @@ public record LlavaConfig(
         String imageGridRange,
         int tokenizerModelMaxLength) {
 
-    private static final Pattern RANGE = Pattern.compile("\\((\\d+)x(\\d+)\\),\\.\\.\\.,\\((\\d+)x(\\d+)\\)");
+    private static final Pattern RANGE = Pattern.compile("\\((\\d{1,4})x(\\d{1,4})\\),\\.\\.\\.,\\((\\d{1,4})x(\\d{1,4})\\)");
 
     public LlavaConfig {
         if (!mmProjectorType.equals("mlp2x_gelu") && !mmProjectorType.equals("linear")) {
@@ -101,20 +101,41 @@ public record LlavaConfig(
         if (g != null && g.isJsonArray()) {
             pins = new ArrayList<>();
             for (var e : g.getAsJsonArray()) {
-                var p = e.getAsJsonArray();
-                pins.add(new int[] {p.get(0).getAsInt(), p.get(1).getAsInt()});
+                if (!e.isJsonArray() || e.getAsJsonArray().size() != 2) {
+                    throw j.wrongType("image_grid_pinpoints", "a list of [width, height] pairs");
+                }
+                int w = j.asInt("image_grid_pinpoints", e.getAsJsonArray().get(0));
+                int h = j.asInt("image_grid_pinpoints", e.getAsJsonArray().get(1));
+                if (w < 1 || h < 1) {
+                    throw j.wrongType("image_grid_pinpoints", "a list of positive [width, height] pairs");
+                }
+                pins.add(new int[] {w, h});
+            }
+            if (pins.isEmpty()) {
+                throw j.wrongType("image_grid_pinpoints", "a non-empty list of [width, height] pairs");
             }
         } else if (g != null) {
-            range = g.getAsString();
+            range = j.string("image_grid_pinpoints", null);
+            Matcher m = RANGE.matcher(range.replace(" ", ""));
+            if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(2)) < 1
+                    || Integer.parseInt(m.group(3)) < Integer.parseInt(m.group(1))
+                    || Integer.parseInt(m.group(4)) < Integer.parseInt(m.group(2))) {
+                throw j.wrongType("image_grid_pinpoints", "a list of [width, height] pairs or a range "
+                        + "\"(AxB),...,(CxD)\" with 1 <= A <= C and 1 <= B <= D");
+            }
+        }
+        String aspect = j.string("image_aspect_ratio", "square");
+        if (aspect.startsWith("anyres_max_") && !aspect.substring("anyres_max_".length()).matches("[1-9][0-9]{0,4}")) {
+            throw j.wrongType("image_aspect_ratio", "pad, square, anyres or anyres_max_N with N at least 1");
         }
         return new LlavaConfig(
-                j.intValue("mm_hidden_size", defaultVisionHidden),
+                j.size("mm_hidden_size", defaultVisionHidden),
                 j.string("mm_projector_type", "mlp2x_gelu"),
                 j.string("mm_vision_tower", ""),
-                j.string("image_aspect_ratio", "square"),
+                aspect,
                 j.string("mm_patch_merge_type", "flat"),
                 pins,
                 range,
-                j.intValue("tokenizer_model_max_length", 8192));
+                j.size("tokenizer_model_max_length", 8192));
     }
 }

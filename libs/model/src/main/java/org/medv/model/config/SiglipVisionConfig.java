@@ -47,15 +47,15 @@ public record SiglipVisionConfig(
     static SiglipVisionConfig from(Json j) {
         Json v = j.has("vision_config") ? j.child("vision_config") : j;
         return new SiglipVisionConfig(
-                v.intValue("hidden_size", 768),
-                v.intValue("intermediate_size", 3072),
-                v.intValue("num_hidden_layers", 12),
-                v.intValue("num_attention_heads", 12),
-                v.intValue("image_size", 224),
-                v.intValue("patch_size", 16),
-                v.intValue("num_channels", 3),
+                v.size("hidden_size", 768),
+                v.size("intermediate_size", 3072),
+                v.size("num_hidden_layers", 12),
+                v.size("num_attention_heads", 12),
+                v.size("image_size", 224),
+                v.size("patch_size", 16),
+                v.size("num_channels", 3),
                 v.string("hidden_act", "gelu_pytorch_tanh"),
-                v.doubleValue("layer_norm_eps", 1e-6));
+                v.positiveDouble("layer_norm_eps", 1e-6));
     }
 
     /** Reads a stand-alone tower directory's config.json. */

@@ -60,7 +60,17 @@ public record SpecialTokens(int mask, int bos, int eos, int startHeader, int end
         }
         JsonElement e = j.get(key);
         // generation_config may list several eos ids: the first is the primary one
-        return e.isJsonArray() ? e.getAsJsonArray().get(0).getAsInt() : e.getAsInt();
+        if (e.isJsonArray()) {
+            if (e.getAsJsonArray().isEmpty()) {
+                throw j.wrongType(key, "a token id or a non-empty list of token ids");
+            }
+            e = e.getAsJsonArray().get(0);
+        }
+        int id = j.asInt(key, e);
+        if (id < 0) {
+            throw j.wrongType(key, "a token id of at least 0");
+        }
+        return id;
     }
 
     private static int pick(Integer a, Integer b, Integer c, int fallback) {

@@ -32,6 +32,8 @@ public final class ImageDecoder {
     private static final String FIELD = "image";
     private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     private static final int PNG_GRAY = 0;
+    /** The most deflate can expand: 258 bytes from a 2-bit code, about 1032:1 (zlib's technical notes). */
+    private static final long MAX_DEFLATE_RATIO = 1032;
 
     private final long maxPixels;
 
@@ -59,7 +61,10 @@ public final class ImageDecoder {
             ImageReader reader = pngOrJpegReader(in);
             try {
                 reader.setInput(in, true, true);
-                checkSize(reader.getWidth(0), reader.getHeight(0));
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                checkSize(width, height);
+                checkEnoughData(formatName(reader), width, height, bytes);
                 TruncationGuard guard = new TruncationGuard();
                 reader.addIIOReadWarningListener(guard);
                 BufferedImage image = reader.read(0);
@@ -107,6 +112,45 @@ public final class ImageDecoder {
             throw new InvalidRequestException(FIELD, "image is " + width + "x" + height + " = "
                     + (long) width * height + " pixels, more than the limit of " + maxPixels + " pixels");
         }
+    }
+
+    /**
+     * Refuses, before any pixel buffer is allocated, a header that declares far more pixels than the file can hold:
+     * deflate (PNG) expands at most 1032-fold, and a Huffman-coded JPEG spends at least one bit per 8x8 block of
+     * each component (sampling factors of at most 4 leave at least one block per 32x32 pixels). Without this, a
+     * 100-byte file declaring an in-limit 9000x9000 16-bit RGBA PNG makes ImageIO allocate its full raster (650 MB)
+     * before it finds the data missing.
+     */
+    private static void checkEnoughData(String format, int width, int height, byte[] bytes) {
+        long pixels = (long) width * height;
+        long needed;
+        if (format.equals("png")) {
+            long rowBytes = ((long) width * pngBitsPerPixel(bytes) + 7) / 8;
+            needed = (rowBytes + 1) * height / MAX_DEFLATE_RATIO;
+        } else {
+            long blocks = ((width + 31L) / 32) * ((height + 31L) / 32);
+            needed = blocks / 8;
+        }
+        if (bytes.length < needed) {
+            throw new InvalidRequestException(FIELD, "image data is truncated: a " + width + "x" + height + " "
+                    + format.toUpperCase(Locale.ROOT) + " (" + pixels + " pixels) needs at least " + needed
+                    + " bytes, the file has " + bytes.length);
+        }
+    }
+
+    /** Bits per pixel from a PNG's IHDR (bit depth x channels of its colour type); 1 when unreadable. */
+    private static int pngBitsPerPixel(byte[] b) {
+        if (b.length < 26) {
+            return 1;
+        }
+        int depth = b[24] & 0xff;
+        int channels = switch (b[25]) {
+            case 2 -> 3;
+            case 4 -> 2;
+            case 6 -> 4;
+            default -> 1;
+        };
+        return Math.max(1, depth * channels);
     }
 
     /**

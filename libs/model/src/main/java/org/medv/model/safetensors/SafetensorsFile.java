@@ -1,17 +1,21 @@
 package org.medv.model.safetensors;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import org.medv.model.ModelLoadException;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -73,21 +77,25 @@ public final class SafetensorsFile implements AutoCloseable {
         ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLen);
         channel.read(headerBuf, 8);
         String json = new String(headerBuf.array(), StandardCharsets.UTF_8);
-        JsonObject header;
+        JsonElement parsed;
         try {
-            header = JsonParser.parseString(json).getAsJsonObject();
-        } catch (RuntimeException e) {
+            parsed = JsonParser.parseString(json);
+        } catch (JsonParseException e) {
             throw new ModelLoadException("bad safetensors header in " + path + ": not a JSON object (" + e.getMessage()
                     + ")", e);
         }
+        if (!parsed.isJsonObject()) {
+            throw new ModelLoadException("bad safetensors header in " + path + ": not a JSON object but "
+                    + kind(parsed));
+        }
+        JsonObject header = parsed.getAsJsonObject();
         long dataStart = 8 + headerLen;
         long dataSize = size - dataStart;
         Map<String, TensorInfo> tensors = new LinkedHashMap<>();
         Map<String, String> metadata = new LinkedHashMap<>();
         for (Map.Entry<String, JsonElement> e : header.entrySet()) {
             if (e.getKey().equals("__metadata__")) {
-                e.getValue().getAsJsonObject().entrySet()
-                        .forEach(m -> metadata.put(m.getKey(), m.getValue().getAsString()));
+                parseMetadata(path, e.getValue(), metadata);
                 continue;
             }
             tensors.put(e.getKey(), parseEntry(path, e.getKey(), e.getValue(), dataSize));
@@ -96,43 +104,101 @@ public final class SafetensorsFile implements AutoCloseable {
                 Collections.unmodifiableMap(metadata));
     }
 
-    private static TensorInfo parseEntry(Path path, String name, JsonElement value, long dataSize) {
-        try {
-            JsonObject o = value.getAsJsonObject();
-            String dtypeName = o.get("dtype").getAsString();
-            TensorDType dtype = TensorDType.parse(dtypeName);
-            if (dtype == null) {
-                throw new ModelLoadException("unsupported dtype " + dtypeName + " for tensor " + name + " in " + path);
-            }
-            var shapeJson = o.getAsJsonArray("shape");
-            long[] shape = new long[shapeJson.size()];
-            for (int i = 0; i < shape.length; i++) {
-                shape[i] = shapeJson.get(i).getAsLong();
-                if (shape[i] < 0) {
-                    throw new ModelLoadException("negative dimension in tensor " + name + " in " + path);
-                }
-            }
-            var offsets = o.getAsJsonArray("data_offsets");
-            long begin = offsets.get(0).getAsLong();
-            long end = offsets.get(1).getAsLong();
-            TensorInfo info = new TensorInfo(name, dtype, shape, begin, end, path);
-            long expected = info.elementCount() * dtype.bytes();
-            if (begin < 0 || end < begin || end - begin != expected) {
-                throw new ModelLoadException("bad safetensors header in " + path + ": tensor " + name + " " + dtypeName
-                        + info.shapeString() + " needs " + expected + " bytes but its data_offsets are [" + begin
-                        + ", " + end + "]");
-            }
-            if (end > dataSize) {
-                throw new ModelLoadException("truncated safetensors file " + path + ": tensor " + name + " ends at byte "
-                        + end + " of the data section but the file holds only " + dataSize + " data bytes");
-            }
-            return info;
-        } catch (ModelLoadException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new ModelLoadException("bad safetensors header in " + path + ": malformed entry for tensor " + name
-                    + " (" + e.getMessage() + ")", e);
+    /** {@code __metadata__}: an object of string values, as the format defines it. */
+    private static void parseMetadata(Path path, JsonElement value, Map<String, String> into) {
+        if (!value.isJsonObject()) {
+            throw new ModelLoadException("bad safetensors header in " + path + ": __metadata__ must be an object of "
+                    + "strings, got " + kind(value));
         }
+        for (Map.Entry<String, JsonElement> m : value.getAsJsonObject().entrySet()) {
+            if (!m.getValue().isJsonPrimitive() || !m.getValue().getAsJsonPrimitive().isString()) {
+                throw new ModelLoadException("bad safetensors header in " + path + ": __metadata__ value of \""
+                        + m.getKey() + "\" must be a string, got " + kind(m.getValue()));
+            }
+            into.put(m.getKey(), m.getValue().getAsString());
+        }
+    }
+
+    /**
+     * One tensor's entry, checked strictly: a known dtype string, a shape of non-negative integers whose byte size
+     * fits a long, and data_offsets [begin, end] of integers inside the data section whose length is that size.
+     */
+    private static TensorInfo parseEntry(Path path, String name, JsonElement value, long dataSize) {
+        String where = "bad safetensors header in " + path + ": tensor " + name;
+        if (!value.isJsonObject()) {
+            throw new ModelLoadException(where + " is not an object but " + kind(value));
+        }
+        JsonObject o = value.getAsJsonObject();
+        JsonElement dtypeJson = o.get("dtype");
+        if (dtypeJson == null || !dtypeJson.isJsonPrimitive() || !dtypeJson.getAsJsonPrimitive().isString()) {
+            throw new ModelLoadException(where + " needs a dtype string, got " + kind(dtypeJson));
+        }
+        String dtypeName = dtypeJson.getAsString();
+        TensorDType dtype = TensorDType.parse(dtypeName);
+        if (dtype == null) {
+            throw new ModelLoadException("unsupported dtype " + dtypeName + " for tensor " + name + " in " + path);
+        }
+        long[] shape = longs(o.get("shape"), where, "shape", -1);
+        long expected = dtype.bytes();
+        for (long d : shape) {
+            try {
+                expected = Math.multiplyExact(expected, d);
+            } catch (ArithmeticException overflow) {
+                throw new ModelLoadException(where + " " + dtypeName + Arrays.toString(shape)
+                        + " is larger than any file can be");
+            }
+        }
+        long[] offsets = longs(o.get("data_offsets"), where, "data_offsets", 2);
+        long begin = offsets[0];
+        long end = offsets[1];
+        TensorInfo info = new TensorInfo(name, dtype, shape, begin, end, path);
+        if (end < begin || end - begin != expected) {
+            throw new ModelLoadException(where + " " + dtypeName + info.shapeString() + " needs " + expected
+                    + " bytes but its data_offsets are [" + begin + ", " + end + "]");
+        }
+        if (end > dataSize) {
+            throw new ModelLoadException("truncated safetensors file " + path + ": tensor " + name + " ends at byte "
+                    + end + " of the data section but the file holds only " + dataSize + " data bytes");
+        }
+        return info;
+    }
+
+    /** An array of non-negative integers (of {@code length} elements unless it is -1). */
+    private static long[] longs(JsonElement json, String where, String key, int length) {
+        if (json == null || !json.isJsonArray()) {
+            throw new ModelLoadException(where + " needs " + key + " as an array of integers, got " + kind(json));
+        }
+        JsonArray a = json.getAsJsonArray();
+        if (length >= 0 && a.size() != length) {
+            throw new ModelLoadException(where + " needs " + length + " " + key + ", got " + a.size() + ": " + a);
+        }
+        long[] out = new long[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = nonNegativeLong(a.get(i), where, key);
+        }
+        return out;
+    }
+
+    private static long nonNegativeLong(JsonElement e, String where, String key) {
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            try {
+                long v = new BigDecimal(e.getAsString()).longValueExact();
+                if (v >= 0) {
+                    return v;
+                }
+            } catch (ArithmeticException | NumberFormatException notAnExactLong) {
+                // reported below
+            }
+        }
+        throw new ModelLoadException(where + " has " + key + " value " + e + "; each must be a non-negative integer");
+    }
+
+    private static String kind(JsonElement e) {
+        if (e == null) {
+            return "nothing";
+        }
+        String text = e.toString();
+        return text.length() > 40 ? text.substring(0, 40) + "..." : text;
     }
 
     public Path path() {
