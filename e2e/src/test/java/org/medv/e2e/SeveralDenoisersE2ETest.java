@@ -2,17 +2,12 @@ package org.medv.e2e;
 
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Status;
-import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.medv.cli.stack.LocalStack;
 import org.medv.cli.stack.SupervisedProcess;
-import org.medv.proto.v1.AnswerEvent;
 import org.medv.proto.v1.AnswerRecord;
-import org.medv.proto.v1.AskRequest;
-import org.medv.proto.v1.AssistantGrpc;
 import org.medv.proto.v1.FinishReason;
 import org.medv.testkit.EmbeddedKafka;
 
@@ -27,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -92,8 +86,8 @@ class SeveralDenoisersE2ETest {
     @Test
     void loadSpreadsOverBothAndAKilledReplicasRequestsEndWhileTheOthersComplete() throws Exception {
         // 1. six concurrent requests: the gateway puts each on the replica holding fewer of its requests
-        List<Call> spread = askAll(6, 24);
-        for (Call c : spread) {
+        List<StreamCall> spread = askAll(6, 24);
+        for (StreamCall c : spread) {
             assertEquals(FinishReason.FINISH_REASON_LENGTH, c.end().get(WAIT.toSeconds(), TimeUnit.SECONDS)
                     .getFinishReason());
         }
@@ -103,8 +97,8 @@ class SeveralDenoisersE2ETest {
         for (int port : new int[]{DENOISER_GRPC, DENOISER_GRPC + 10}) {
             awaitGateway("denoiser localhost:" + port, "serving, 0 in flight"::equals);
         }
-        List<Call> running = askAll(4, 256);
-        for (Call c : running) {
+        List<StreamCall> running = askAll(4, 256);
+        for (StreamCall c : running) {
             c.firstDraft.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         }
         SupervisedProcess victim = stack.processes().stream()
@@ -112,10 +106,10 @@ class SeveralDenoisersE2ETest {
         victim.stopSupervising(); // it stays down until this test starts it again (step 4)
         long killedAt = System.nanoTime();
         victim.current().kill();
-        List<Call> failed = new ArrayList<>();
-        List<Call> completed = new ArrayList<>();
+        List<StreamCall> failed = new ArrayList<>();
+        List<StreamCall> completed = new ArrayList<>();
         long slowestFailureMs = 0;
-        for (Call c : running) {
+        for (StreamCall c : running) {
             AnswerEvent last = c.end().get(WAIT.toSeconds(), TimeUnit.SECONDS);
             if (last.getFinishReason() == FinishReason.FINISH_REASON_FAILED) {
                 assertEquals("UNAVAILABLE", last.getError().getCode(), last.getError().getMessage());
@@ -133,8 +127,8 @@ class SeveralDenoisersE2ETest {
 
         // 3. once the gateway has seen the replica go, new requests all go to the survivor and succeed
         awaitGateway("denoiser localhost:" + (DENOISER_GRPC + 10), state -> !state.startsWith("serving"));
-        List<Call> after = askAll(4, 24);
-        for (Call c : after) {
+        List<StreamCall> after = askAll(4, 24);
+        for (StreamCall c : after) {
             assertEquals(FinishReason.FINISH_REASON_LENGTH, c.end().get(WAIT.toSeconds(), TimeUnit.SECONDS)
                     .getFinishReason());
         }
@@ -142,9 +136,9 @@ class SeveralDenoisersE2ETest {
         // 4. the killed replica started again answers its accepted requests from its journal, once each
         victim.startAgain();
         victim.current().awaitHttpOk("http://localhost:" + (DENOISER_HTTP + 10) + "/q/health/ready", WAIT);
-        List<Call> all = Stream.of(spread, running, after).flatMap(List::stream).toList();
+        List<StreamCall> all = Stream.of(spread, running, after).flatMap(List::stream).toList();
         Map<String, List<AnswerRecord>> answers = AnswerRecords.await(kafka.bootstrapServers(),
-                all.stream().map(Call::requestId).toList(), WAIT);
+                all.stream().map(StreamCall::requestId).toList(), WAIT);
         long records = answers.values().stream().mapToLong(List::size).sum();
         long duplicates = answers.values().stream().mapToLong(l -> l.size() - 1).sum();
         Map<String, Long> spreadBy = byReplica(spread, answers);
@@ -159,36 +153,26 @@ class SeveralDenoisersE2ETest {
         // the second pick always goes to the other replica (fewer in flight, or next in turn among equals)
         assertEquals(List.of("denoiser-0", VICTIM), List.copyOf(spreadBy.keySet()), "replicas that took requests");
         assertEquals(Map.of("denoiser-0", 4L), afterBy, "requests sent while the replica was down");
-        for (Call c : failed) {
+        for (StreamCall c : failed) {
             AnswerRecord a = answers.get(c.requestId()).get(0);
             assertEquals(VICTIM, a.getDenoiserId());
             assertEquals(FinishReason.FINISH_REASON_FAILED, a.getFinishReason());
             assertEquals("UNAVAILABLE", a.getError().getCode());
         }
-        for (Call c : completed) {
+        for (StreamCall c : completed) {
             AnswerRecord a = answers.get(c.requestId()).get(0);
             assertEquals("denoiser-0", a.getDenoiserId());
             assertEquals(FinishReason.FINISH_REASON_LENGTH, a.getFinishReason());
         }
     }
 
-    private static Map<String, Long> byReplica(List<Call> calls, Map<String, List<AnswerRecord>> answers) {
+    private static Map<String, Long> byReplica(List<StreamCall> calls, Map<String, List<AnswerRecord>> answers) {
         return calls.stream().map(c -> answers.get(c.requestId()).get(0).getDenoiserId())
                 .collect(Collectors.groupingBy(id -> id, TreeMap::new, Collectors.counting()));
     }
 
-    /** {@code n} AskStream calls at once, each of {@code length} positions in as many steps, no early stop. */
-    private static List<Call> askAll(int n, int length) {
-        List<Call> calls = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            AskRequest r = Clients.request(Clients.png(32, 32, 40 + i), "Which side are the lesions on?", length,
-                    length, length);
-            r = r.toBuilder().setOptions(r.getOptions().toBuilder().setNoStop(true)).build();
-            Call c = new Call();
-            AssistantGrpc.newStub(channel).withDeadlineAfter(WAIT.toSeconds(), TimeUnit.SECONDS).ask(r, c);
-            calls.add(c);
-        }
-        return calls;
+    private static List<StreamCall> askAll(int n, int length) {
+        return StreamCall.askAll(channel, n, length);
     }
 
     /** Waits until the gateway's readiness data for {@code key} satisfies {@code state}. */
@@ -208,44 +192,5 @@ class SeveralDenoisersE2ETest {
             Thread.sleep(100);
         }
         throw new AssertionError("the gateway's " + key + " did not change within " + WAIT + ": " + body);
-    }
-
-    /** One AskStream call: its first draft, and its end (the final event, or a gRPC status as a failed event). */
-    private static final class Call implements StreamObserver<AnswerEvent> {
-        final CompletableFuture<Void> firstDraft = new CompletableFuture<>();
-        private final CompletableFuture<AnswerEvent> end = new CompletableFuture<>();
-        private volatile String requestId;
-        volatile long endedAt;
-
-        CompletableFuture<AnswerEvent> end() {
-            return end;
-        }
-
-        String requestId() {
-            return requestId;
-        }
-
-        @Override
-        public void onNext(AnswerEvent e) {
-            requestId = e.getRequestId();
-            if (e.getFinal()) {
-                endedAt = System.nanoTime();
-                end.complete(e);
-            } else {
-                firstDraft.complete(null);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            endedAt = System.nanoTime();
-            firstDraft.completeExceptionally(t);
-            end.completeExceptionally(new AssertionError("ended with " + Status.fromThrowable(t) + ", no final event", t));
-        }
-
-        @Override
-        public void onCompleted() {
-            end.completeExceptionally(new AssertionError("completed without a final event"));
-        }
     }
 }
