@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.medv.cli.stack.LocalStack;
 import org.medv.cli.stack.SupervisedProcess;
+import org.medv.proto.v1.AnswerEvent;
 import org.medv.proto.v1.AnswerRecord;
 import org.medv.proto.v1.FinishReason;
 import org.medv.testkit.EmbeddedKafka;
