@@ -38,6 +38,10 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--gateways", description = "gateway replicas (default ${DEFAULT-VALUE})")
     int gateways = 1;
 
+    @Option(names = "--denoisers", description = "denoiser processes, the gateways spread requests over them "
+            + "(default ${DEFAULT-VALUE})")
+    int denoisers = 1;
+
     @Option(names = "--judge-url", paramLabel = "URL",
             description = "OpenAI-compatible endpoint for the conversation benchmark's judge (key: OPENAI_API_KEY)")
     String judgeUrl;
@@ -63,6 +67,9 @@ final class UpCommand implements Callable<Integer> {
         if (!device.equals("cpu") && !device.equals("gpu")) {
             throw new InvalidRequestException("device", "--device must be cpu or gpu, got " + device);
         }
+        if (denoisers < 1 || denoisers > 8) {
+            throw new InvalidRequestException("denoisers", "--denoisers must be 1..8, got " + denoisers);
+        }
         try {
             org.medv.model.device.Devices.dtype(dtype); // an unknown name fails here, before anything starts
         } catch (org.medv.model.ModelLoadException e) {
@@ -84,7 +91,7 @@ final class UpCommand implements Callable<Integer> {
         out.println("starting medv (logs in " + s.runDir().resolve("logs") + ") ...");
         out.flush();
         PrintWriter err = spec.commandLine().getErr();
-        LocalStack stack = new LocalStack(s).device(device, dtype).supervision(SupervisedProcess.Policy.DEFAULT, line -> {
+        LocalStack stack = new LocalStack(s).device(device, dtype).denoisers(denoisers).supervision(SupervisedProcess.Policy.DEFAULT, line -> {
             err.println(line);
             err.flush();
         });
@@ -100,6 +107,10 @@ final class UpCommand implements Callable<Integer> {
         for (int g = 0; g < gateways; g++) {
             out.println("  web page   http://localhost:" + (s.gatewayHttpPort() + 10 * g) + "/");
             out.println("  gRPC       localhost:" + (s.gatewayGrpcPort() + 10 * g) + "  (medv.v1.Assistant/Ask)");
+        }
+        for (int n = 0; n < denoisers; n++) {
+            out.println("  denoiser   localhost:" + stack.denoiserGrpcPort(n) + "  (log " + s.runDir().resolve("logs")
+                    .resolve((n == 0 ? "denoiser-service" : "denoiser-service-" + n) + ".log") + ")");
         }
         out.println("  evaluator  http://localhost:" + s.evaluatorHttpPort() + "/runs");
         out.println("  Kafka      " + stack.bootstrapServers() + "  (topics medv.denoise.steps, medv.answers)");

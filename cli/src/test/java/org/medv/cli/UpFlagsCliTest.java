@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** `medv up` refuses a device or dtype it cannot pass on before it starts anything. */
+/** `medv up` refuses a device, dtype or denoiser count it cannot pass on before it starts anything. */
 class UpFlagsCliTest {
 
     @Test
@@ -20,5 +20,10 @@ class UpFlagsCliTest {
         assertEquals(2, dtype.code(), dtype.err());
         assertTrue(dtype.err().contains("unknown dtype bf16 (f32 or f16)"), dtype.err());
         assertFalse(dtype.out().contains("starting medv"), dtype.out());
+
+        GenerateGoldenCliTest.Result none = GenerateGoldenCliTest.medv("up", "--denoisers", "0");
+        assertEquals(2, none.code(), none.err());
+        assertTrue(none.err().contains("--denoisers must be 1..8, got 0"), none.err());
+        assertFalse(none.out().contains("starting medv"), none.out());
     }
 }

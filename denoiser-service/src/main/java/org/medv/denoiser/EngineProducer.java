@@ -49,7 +49,7 @@ public class EngineProducer {
         String instance = denoiser.instanceId().orElseGet(() -> defaultInstanceId(grpcPort));
         FinalOutbox outbox = denoiser.outboxDir().map(FinalOutbox::open).orElseGet(FinalOutbox::inMemory);
         KafkaEventSink sink = new KafkaEventSink(kafka, new KafkaEventSink.Settings(topics.steps(), topics.answers(),
-                "medv-denoiser-" + instance, denoiser.maxPendingFinals(), denoiser.finalFlushTimeout()), outbox,
+                "medv-denoiser-" + instance, denoiser.maxPendingFinals(), denoiser.finalFlushTimeout(), instance), outbox,
                 metrics::publishFailed);
         LOG.infof("denoiser instance %s; final records wait %s", instance,
                 denoiser.outboxDir().map(d -> "in " + d).orElse("in memory"));

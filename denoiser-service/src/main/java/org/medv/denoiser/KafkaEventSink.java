@@ -40,11 +40,12 @@ final class KafkaEventSink implements EventSink {
 
     /**
      * @param transactionalId  stable per denoiser instance (a restart fences the process it replaces)
+     * @param denoiserId       this instance's id, stamped on its final events and answer records
      * @param maxPendingFinals final record pairs that may wait for the broker before new requests are refused
      * @param closeTimeout     how long shutdown waits for the broker to take the finals still waiting
      */
     record Settings(String stepsTopic, String answersTopic, String transactionalId, int maxPendingFinals,
-                    Duration closeTimeout) {
+                    Duration closeTimeout, String denoiserId) {
     }
 
     private record Pending(ProducerRecord<String, byte[]> record, CompletableFuture<Void> done) {
@@ -103,17 +104,25 @@ final class KafkaEventSink implements EventSink {
     @Override
     public CompletableFuture<Void> publishFinal(String requestId, DenoiseEvent finalEvent, AnswerRecord answer) {
         CompletableFuture<Void> afterSteps = lastStep.remove(requestId);
-        return outbox.add(requestId, finalEvent, answer,
+        return outbox.add(requestId, stamp(finalEvent), stamp(answer),
                 afterSteps == null ? CompletableFuture.completedFuture(null) : afterSteps).done();
     }
 
     @Override
     public void accepted(String requestId, DenoiseEvent failedFinal, AnswerRecord failedAnswer) {
         try {
-            outbox.accepted(requestId, failedFinal, failedAnswer);
+            outbox.accepted(requestId, stamp(failedFinal), stamp(failedAnswer));
         } catch (UncheckedIOException e) {
             throw new EngineUnavailableException("the denoiser cannot record the request: " + e.getMessage());
         }
+    }
+
+    private DenoiseEvent stamp(DenoiseEvent finalEvent) {
+        return finalEvent.toBuilder().setDenoiserId(settings.denoiserId()).build();
+    }
+
+    private AnswerRecord stamp(AnswerRecord answer) {
+        return answer.toBuilder().setDenoiserId(settings.denoiserId()).build();
     }
 
     @Override

@@ -5,8 +5,6 @@ import io.grpc.ManagedChannelBuilder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.medv.cli.stack.SupervisedProcess;
 import org.medv.model.TextSide;
@@ -22,7 +20,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -128,42 +125,16 @@ class DenoiserCrashE2ETest {
         }
     }
 
-    /**
-     * The answers of {@code requests} (read_committed) once each has one, read to the end of the topic at that
-     * moment, so that a second record already written would show.
-     */
     private static Map<String, List<AnswerRecord>> awaitAnswers(List<StartRequest> requests) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            Map<String, List<AnswerRecord>> found = new HashMap<>();
-            requests.forEach(r -> found.put(r.getRequestId(), new ArrayList<>()));
-            try (KafkaConsumer<String, byte[]> c = consumer()) {
-                List<TopicPartition> parts = partitions(c, "medv.answers");
-                c.assign(parts);
-                c.seekToBeginning(parts);
-                Map<TopicPartition, Long> end = c.endOffsets(parts);
-                while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
-                    for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                        if (found.containsKey(r.key())) {
-                            found.get(r.key()).add(AnswerRecord.parseFrom(r.value()));
-                        }
-                    }
-                }
-            }
-            if (found.values().stream().noneMatch(List::isEmpty)) {
-                return found;
-            }
-            assertTrue(System.nanoTime() < deadline, "answers missing within " + WAIT + ": " + found.keySet());
-            Thread.sleep(250);
-        }
+        return AnswerRecords.await(Stack.get().kafka.bootstrapServers(),
+                requests.stream().map(StartRequest::getRequestId).toList(), WAIT);
     }
 
     private static KafkaConsumer<String, byte[]> consumer() {
-        return new KafkaConsumer<>(Map.of("bootstrap.servers", Stack.get().kafka.bootstrapServers(),
-                "isolation.level", "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+        return AnswerRecords.consumer(Stack.get().kafka.bootstrapServers());
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<String, byte[]> c, String topic) {
-        return c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        return AnswerRecords.partitions(c, topic);
     }
 }

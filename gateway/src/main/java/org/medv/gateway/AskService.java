@@ -18,7 +18,9 @@ import org.medv.proto.v1.VisionGrpc;
 import org.medv.serving.Statuses;
 
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -36,22 +38,20 @@ public class AskService {
     private final EventRenderer renderer;
     private final GatewayConfig config;
     private final ServingGate gate;
+    private final DenoiserPool denoisers;
 
     @Inject
     @GrpcClient("vision")
     VisionGrpc.VisionBlockingStub vision;
 
-    @Inject
-    @GrpcClient("denoiser")
-    DenoiserGrpc.DenoiserBlockingStub denoiser;
-
     AskService(AskPlanner planner, ClientRegistry clients, EventRenderer renderer, GatewayConfig config,
-               ServingGate gate) {
+               ServingGate gate, DenoiserPool denoisers) {
         this.planner = planner;
         this.clients = clients;
         this.renderer = renderer;
         this.config = config;
         this.gate = gate;
+        this.denoisers = denoisers;
     }
 
     /**
@@ -117,16 +117,51 @@ public class AskService {
                     .setReceivedUnixMs(plan.receivedUnixMs())
                     .setVisionMs(visionMs)
                     .build();
-            call("denoiser-service", () -> denoiser
-                    .withDeadline(deadline(config.gateway().startTimeout().toMillis(), deadlineUnixMs))
-                    .start(start));
+            DenoiserReplica.Lease lease = start(start, deadlineUnixMs);
+            box.takenBy(lease);
             box.markStarted();
-            LOG.debugf("request %s started (vision %d ms)", plan.requestId(), visionMs);
+            LOG.debugf("request %s started on %s (vision %d ms)", plan.requestId(), lease.replica().name(),
+                    visionMs);
             return plan.textPositions() + imageRows;
         } catch (RuntimeException e) {
             clients.unregister(box);
             LOG.infof("request %s refused: %s", plan.requestId(), Status.fromThrowable(e).getCode());
             throw e;
+        }
+    }
+
+    /**
+     * Denoiser.Start on the least-loaded serving replica. A full queue (RESOURCE_EXHAUSTED: nothing was enqueued)
+     * is tried on the next replica; any other failure is the request's, as a retry elsewhere could run it twice.
+     */
+    private DenoiserReplica.Lease start(StartRequest start, long deadlineUnixMs) {
+        Set<DenoiserReplica> tried = new HashSet<>();
+        StatusRuntimeException full = null;
+        while (true) {
+            DenoiserReplica.Lease lease;
+            try {
+                lease = denoisers.take(tried);
+            } catch (StatusRuntimeException none) {
+                if (full != null) {
+                    throw passThrough("denoiser-service", full);
+                }
+                throw passThrough("denoiser-service", none);
+            }
+            try {
+                DenoiserGrpc.newBlockingStub(lease.replica().channel())
+                        .withDeadline(deadline(config.gateway().startTimeout().toMillis(), deadlineUnixMs))
+                        .start(start);
+                return lease;
+            } catch (StatusRuntimeException e) {
+                lease.release();
+                if (e.getStatus().getCode() != Status.Code.RESOURCE_EXHAUSTED) {
+                    throw passThrough("denoiser-service", e);
+                }
+                LOG.debugf("request %s: %s is full, trying another replica", start.getRequestId(),
+                        lease.replica().name());
+                tried.add(lease.replica());
+                full = e;
+            }
         }
     }
 

@@ -6,9 +6,7 @@ import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.medv.proto.v1.CancelReply;
 import org.medv.proto.v1.CancelRequest;
@@ -40,11 +38,6 @@ public class ClientRegistry implements Mailbox.Hooks {
     private final Map<Mailbox.Timeout, Counter> timeouts = new EnumMap<>(Mailbox.Timeout.class);
     private final GatewayTimers timers;
     private final GatewayConfig.Gateway config;
-
-    /** For Cancel, which must not block the thread that notices the client is gone. */
-    @Inject
-    @GrpcClient("denoiser")
-    io.grpc.Channel denoiserChannel;
 
     ClientRegistry(MeterRegistry meters, GatewayConfig config, GatewayTimers timers) {
         meters.gaugeMapSize("medv.gateway.clients.active", java.util.List.of(), waiting);
@@ -98,6 +91,7 @@ public class ClientRegistry implements Mailbox.Hooks {
     public void unregister(Mailbox box) {
         box.discard();
         waiting.remove(box.requestId(), box);
+        release(box);
     }
 
     @Override
@@ -119,6 +113,15 @@ public class ClientRegistry implements Mailbox.Hooks {
     @Override
     public void closed(Mailbox box) {
         waiting.remove(box.requestId(), box);
+        release(box);
+    }
+
+    /** The request no longer counts on its replica's load (its generation ends, or is cancelled). */
+    private static void release(Mailbox box) {
+        DenoiserReplica.Lease lease = box.denoiser();
+        if (lease != null) {
+            lease.release();
+        }
     }
 
     @Override
@@ -134,10 +137,14 @@ public class ClientRegistry implements Mailbox.Hooks {
     @Override
     public void cancelGeneration(Mailbox box) {
         String id = box.requestId();
-        LOG.debugf("request %s: cancelling its generation", id); // the caller logs why
+        DenoiserReplica.Lease lease = box.denoiser();
+        if (lease == null) {
+            return; // only a started request is cancelled, and a started one has its replica
+        }
+        LOG.debugf("request %s: cancelling its generation on %s", id, lease.replica().name()); // the caller logs why
         CancelRequest request = CancelRequest.newBuilder().setRequestId(id).build();
         // called where the client's call context is already cancelled: Cancel must not inherit that context
-        Context.current().fork().run(() -> DenoiserGrpc.newStub(denoiserChannel)
+        Context.current().fork().run(() -> DenoiserGrpc.newStub(lease.replica().channel())
                 .withDeadlineAfter(5, TimeUnit.SECONDS).cancel(request, new CancelOutcome(id)));
     }
 

@@ -28,6 +28,16 @@ public interface GatewayConfig {
         /** This replica's id: its Kafka consumer group and the gateway_id of its StartRequests. */
         String instanceId();
 
+        /**
+         * The denoiser replicas: {@code host:port,host:port} or {@code dns:///name:port} (every address the name
+         * resolves to, e.g. a Kubernetes headless Service). Unset: the one of {@code quarkus.grpc.clients.denoiser}.
+         */
+        Optional<String> denoisers();
+
+        /** How often a {@code dns:///} denoisers name is resolved again. */
+        @WithDefault("10s")
+        Duration denoisersRefresh();
+
         /** Upper bound for Vision.Encode (the client's deadline applies when sooner). */
         @WithDefault("60s")
         Duration visionTimeout();

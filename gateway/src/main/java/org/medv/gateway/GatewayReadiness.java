@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Ready exactly when the gateway takes requests ({@link ServingGate}): tokenizer loaded, steps consumer positioned,
- * backends serving. The data says which part is missing.
+ * backends serving. The data says which part is missing, and each denoiser replica's state when there is a list.
  */
 @Readiness
 @ApplicationScoped
@@ -19,9 +19,11 @@ public class GatewayReadiness implements HealthCheck {
     private final StepsConsumer steps;
     private final BackendHealth backends;
     private final ClientRegistry clients;
+    private final DenoiserPool denoisers;
 
     GatewayReadiness(ServingGate gate, ModelHolder models, StepsConsumer steps, BackendHealth backends,
-                     ClientRegistry clients) {
+                     ClientRegistry clients, DenoiserPool denoisers) {
+        this.denoisers = denoisers;
         this.gate = gate;
         this.models = models;
         this.steps = steps;
@@ -38,6 +40,9 @@ public class GatewayReadiness implements HealthCheck {
                 .withData("vision-service", state(backends.visionProblem()))
                 .withData("denoiser-service", state(backends.denoiserProblem()))
                 .withData("active-clients", clients.active());
+        if (denoisers.states().size() > 1 || !denoisers.states().containsKey(DenoiserPool.CONFIGURED)) {
+            denoisers.states().forEach((name, state) -> b.withData("denoiser " + name, state));
+        }
         if (!problems.isEmpty()) {
             b.withData("waiting-for", String.join("; ", problems));
         }

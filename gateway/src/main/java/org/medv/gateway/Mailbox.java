@@ -71,6 +71,8 @@ public final class Mailbox {
     private final Hooks hooks;
     private final AtomicInteger wip = new AtomicInteger();
     private volatile Function<DenoiseEvent, AnswerEvent> renderer;
+    /** The denoiser replica that took the Start (Cancel goes there), once it has. */
+    private volatile DenoiserReplica.Lease denoiser;
     /** Armed by the Start ack, touched by every event of the generation. */
     private final IdleTimer stall;
 
@@ -103,6 +105,23 @@ public final class Mailbox {
 
     public long receivedNanos() {
         return receivedNanos;
+    }
+
+    /** The replica that accepted the request's Start: its Cancel goes there, its place is given back at the end. */
+    public void takenBy(DenoiserReplica.Lease lease) {
+        boolean ended;
+        synchronized (this) {
+            denoiser = lease;
+            ended = finished;
+        }
+        if (ended) {
+            lease.release(); // the client left during Start: closed() may have run without a lease to give back
+        }
+    }
+
+    /** The replica's place, or null before a Start was accepted. */
+    DenoiserReplica.Lease denoiser() {
+        return denoiser;
     }
 
     /** How events become what the client sees (set before {@link #attach}). */

@@ -56,7 +56,8 @@ import java.util.concurrent.TimeUnit;
  * multi-byte characters are split over byte tokens), {@code failed} (one draft, then a FAILED final event),
  * {@code silent} (Start answers, nothing is ever published: a denoiser that died after the ack), {@code dies} (two
  * drafts, then silence) and {@code endless} (a draft every 200 ms until Cancel or {@link #release}). Both servers
- * serve {@code grpc.health.v1.Health} ({@link #health}).
+ * serve {@code grpc.health.v1.Health} ({@link #health}). A vision port of 0 starts the denoiser alone (a second
+ * replica); {@link #full} makes its every Start a RESOURCE_EXHAUSTED, counted in {@link #refusals}.
  */
 final class FakeBackends implements AutoCloseable {
     static final int IMAGE_ROWS = 16;
@@ -68,6 +69,8 @@ final class FakeBackends implements AutoCloseable {
     final List<StartRequest> starts = Collections.synchronizedList(new ArrayList<>());
     final List<String> cancels = Collections.synchronizedList(new ArrayList<>());
     final List<String> foreignIds = Collections.synchronizedList(new ArrayList<>());
+    final java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
+    volatile boolean full;
     private final Set<String> released = ConcurrentHashMap.newKeySet();
     private final Map<String, CountDownLatch> cancelled = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> cancelCalls = new ConcurrentHashMap<>();
@@ -95,7 +98,7 @@ final class FakeBackends implements AutoCloseable {
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
         try {
-            vision = NettyServerBuilder.forPort(visionPort).maxInboundMessageSize(64 << 20)
+            vision = visionPort == 0 ? null : NettyServerBuilder.forPort(visionPort).maxInboundMessageSize(64 << 20)
                     .addService(new Vision()).addService(visionHealth).build().start();
             denoiser = NettyServerBuilder.forPort(denoiserPort).addService(new Denoiser()).addService(denoiserHealth)
                     .build().start();
@@ -169,7 +172,10 @@ final class FakeBackends implements AutoCloseable {
         @Override
         public void start(StartRequest req, StreamObserver<StartReply> out) {
             String script = req.getMetadata().getLabelsOrDefault("script", "default");
-            if (script.equals("full")) {
+            if (full) {
+                refusals.incrementAndGet();
+            }
+            if (script.equals("full") || full) {
                 out.onError(Status.RESOURCE_EXHAUSTED.withDescription("the engine queue is full (16 waiting)")
                         .asRuntimeException());
                 return;
@@ -286,7 +292,9 @@ final class FakeBackends implements AutoCloseable {
     @Override
     public void close() {
         publisher.shutdownNow();
-        vision.shutdownNow();
+        if (vision != null) {
+            vision.shutdownNow();
+        }
         denoiser.shutdownNow();
         producer.close();
     }

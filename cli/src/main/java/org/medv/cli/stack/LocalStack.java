@@ -35,6 +35,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private List<String> modelProperties = List.of();
+    private int denoisers = 1;
     private final Settings settings;
     private final List<SupervisedProcess> processes = new ArrayList<>();
     private SupervisedProcess.Policy policy = SupervisedProcess.Policy.DEFAULT;
@@ -61,6 +62,30 @@ public final class LocalStack implements AutoCloseable {
         return this;
     }
 
+    /**
+     * How many denoiser processes (default 1): the n-th gets ports {@code denoiserGrpcPort + 10n} /
+     * {@code denoiserHttpPort + 10n} (as the gateways, so that they never meet the evaluator's 8103), its own outbox
+     * directory and instance id ({@code denoiser-n}, hence its own Kafka transactional id); with more than one, the
+     * gateways get the list ({@code medv.gateway.denoisers}).
+     */
+    public LocalStack denoisers(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("denoisers must be at least 1, got " + count);
+        }
+        this.denoisers = count;
+        return this;
+    }
+
+    /** gRPC port of denoiser {@code n}. */
+    public int denoiserGrpcPort(int n) {
+        return settings.denoiserGrpcPort() + 10 * n;
+    }
+
+    /** HTTP port of denoiser {@code n}. */
+    public int denoiserHttpPort(int n) {
+        return settings.denoiserHttpPort() + 10 * n;
+    }
+
     public String bootstrapServers() {
         return bootstrap;
     }
@@ -83,25 +108,38 @@ public final class LocalStack implements AutoCloseable {
             } else {
                 bootstrap = settings.kafkaBootstrap();
             }
-            ManagedProcess vision = service("vision-service", settings.visionGrpcPort(), settings.visionHttpPort(),
-                    modelProperties);
-            // final records wait on disk for the broker, and a restart answers what the dead process had accepted
-            ManagedProcess denoiser = service("denoiser-service", settings.denoiserGrpcPort(),
-                    settings.denoiserHttpPort(), concat(modelProperties, List.of("-Dmedv.denoiser.outbox-dir="
-                            + settings.runDir().resolve("denoiser-outbox").toAbsolutePath())));
+            ManagedProcess vision = service("vision-service", "vision-service", settings.visionGrpcPort(),
+                    settings.visionHttpPort(), modelProperties);
+            List<ManagedProcess> dns = new ArrayList<>();
+            List<String> addresses = new ArrayList<>();
+            for (int d = 0; d < denoisers; d++) {
+                // final records wait on disk for the broker, and a restart answers what the dead process had
+                // accepted: one outbox and one instance id (its transactional id) per denoiser
+                Path outbox = settings.runDir().resolve(d == 0 ? "denoiser-outbox" : "denoiser-outbox-" + d);
+                dns.add(service("denoiser-service", d == 0 ? "denoiser-service" : "denoiser-service-" + d,
+                        denoiserGrpcPort(d), denoiserHttpPort(d), concat(modelProperties, List.of(
+                                "-Dmedv.denoiser.outbox-dir=" + outbox.toAbsolutePath(),
+                                "-Dmedv.denoiser.instance-id=denoiser-" + d))));
+                addresses.add("localhost:" + denoiserGrpcPort(d));
+            }
+            String denoiserTarget = denoisers == 1 ? "-Dquarkus.grpc.clients.denoiser.port=" + denoiserGrpcPort(0)
+                    : "-Dmedv.gateway.denoisers=" + String.join(",", addresses);
             List<ManagedProcess> gws = new ArrayList<>();
             for (int g = 0; g < settings.gateways(); g++) {
-                gws.add(service("gateway", settings.gatewayGrpcPort() + 10 * g, settings.gatewayHttpPort() + 10 * g,
-                        List.of("-Dquarkus.grpc.clients.vision.port=" + settings.visionGrpcPort(),
-                                "-Dquarkus.grpc.clients.denoiser.port=" + settings.denoiserGrpcPort(),
+                int grpc = settings.gatewayGrpcPort() + 10 * g;
+                gws.add(service("gateway", "gateway-" + grpc, grpc, settings.gatewayHttpPort() + 10 * g,
+                        List.of("-Dquarkus.grpc.clients.vision.port=" + settings.visionGrpcPort(), denoiserTarget,
                                 "-Dmedv.gateway.instance-id=gateway-" + g)));
             }
             ManagedProcess evaluator = settings.evaluatorHttpPort() > 0
-                    ? service("evaluator-service", 0, settings.evaluatorHttpPort(), settings.evaluatorProperties())
+                    ? service("evaluator-service", "evaluator-service", 0, settings.evaluatorHttpPort(),
+                            settings.evaluatorProperties())
                     : null;
             Duration ready = Duration.ofMinutes(3);
             vision.awaitHttpOk("http://localhost:" + settings.visionHttpPort() + "/q/health/ready", ready);
-            denoiser.awaitHttpOk("http://localhost:" + settings.denoiserHttpPort() + "/q/health/ready", ready);
+            for (int d = 0; d < dns.size(); d++) {
+                dns.get(d).awaitHttpOk("http://localhost:" + denoiserHttpPort(d) + "/q/health/ready", ready);
+            }
             if (evaluator != null) {
                 evaluator.awaitHttpOk("http://localhost:" + settings.evaluatorHttpPort() + "/q/health/ready", ready);
             }
@@ -123,7 +161,7 @@ public final class LocalStack implements AutoCloseable {
         return all;
     }
 
-    private ManagedProcess service(String module, int grpcPort, int httpPort, List<String> extra) {
+    private ManagedProcess service(String module, String name, int grpcPort, int httpPort, List<String> extra) {
         if (grpcPort > 0) {
             requireFree(grpcPort, module + " gRPC");
         }
@@ -142,6 +180,9 @@ public final class LocalStack implements AutoCloseable {
             cmd.add("-Dquarkus.grpc.server.port=" + grpcPort);
         }
         int threads = engineThreads(module, Runtime.getRuntime().availableProcessors());
+        if (module.equals("denoiser-service")) {
+            threads = Math.max(1, threads / denoisers); // several denoisers share the cores the one would take
+        }
         if (threads > 0) {
             cmd.add("-Dai.djl.pytorch.num_threads=" + threads);
         }
@@ -149,7 +190,6 @@ public final class LocalStack implements AutoCloseable {
         cmd.addAll(settings.extraProperties());
         cmd.add("-jar");
         cmd.add(jar.toString());
-        String name = module + (module.equals("gateway") ? "-" + grpcPort : "");
         Path log = settings.runDir().resolve("logs").resolve(name + ".log");
         return supervised(name, () -> ManagedProcess.start(name, cmd, log),
                 "http://localhost:" + httpPort + "/q/health/live").current();

@@ -189,6 +189,18 @@ public final class SupervisedProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the process again now, after it ended while not supervised ({@link #stopSupervising}): for a caller that
+     * decides itself when a stopped service comes back (a test that keeps a replica down for a while).
+     */
+    public synchronized void startAgain() {
+        if (current.alive()) {
+            throw new IllegalStateException(name + " is still running (pid " + current.pid() + ")");
+        }
+        current = starter.get();
+        report.accept(name + " started again (pid " + current.pid() + "); log " + current.log());
+    }
+
     /** Stops supervising, then the process (SIGTERM, SIGKILL after 15 s). */
     @Override
     public void close() {

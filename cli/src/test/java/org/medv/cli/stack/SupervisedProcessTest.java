@@ -81,6 +81,27 @@ class SupervisedProcessTest {
     }
 
     @Test
+    void anUnsupervisedChildStaysDownUntilStartedAgain() throws Exception {
+        SupervisedProcess p = supervise(null, FAST);
+        awaitUpLines(1);
+        ManagedProcess first = p.current();
+        IllegalStateException running = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                p::startAgain);
+        assertTrue(running.getMessage().startsWith("sleeper is still running"), running.getMessage());
+
+        p.stopSupervising();
+        kill9(p);
+        assertTrue(first.waitFor(WAIT));
+        assertFalse(p.current().alive());
+        p.startAgain();
+        assertTrue(nextReport().startsWith("sleeper started again (pid "));
+        awaitUpLines(2);
+        assertTrue(p.current().alive());
+        assertTrue(reports.isEmpty(), "no restart by the supervisor: " + reports);
+        assertEquals(0, p.restarts());
+    }
+
+    @Test
     void aRunThatLastedStableAfterStartsTheBackoffOver() throws Exception {
         SupervisedProcess.Policy resetting = new SupervisedProcess.Policy(Duration.ofMillis(200),
                 Duration.ofMillis(400), Duration.ofNanos(1), Duration.ofMillis(100), 3);

@@ -133,8 +133,9 @@ class OverlaysTest {
         assertEquals("None", headless.getSpec().getClusterIP());
         assertEquals(Map.of("app.kubernetes.io/name", "denoiser-service"), headless.getSpec().getSelector());
         Map<String, String> gw = r.environment(r.deployment("gateway"));
-        assertEquals("denoiser-headless", gw.get("QUARKUS_GRPC_CLIENTS_DENOISER_HOST"));
-        assertEquals("round_robin", gw.get("QUARKUS_GRPC_CLIENTS_DENOISER_LOAD_BALANCING_POLICY"));
+        assertEquals("dns:///denoiser-headless:9102", gw.get("MEDV_GATEWAY_DENOISERS"));
+        assertEquals(9102, headless.getSpec().getPorts().get(0).getPort());
+        assertEquals(2, r.deployment("denoiser-service").getSpec().getReplicas(), "denoiser replicas");
         assertEquals("vision-service", gw.get("QUARKUS_GRPC_CLIENTS_VISION_HOST"));
         r.get(Service.class, gw.get("QUARKUS_GRPC_CLIENTS_VISION_HOST"));
     }
