@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import org.medv.model.InvalidRequestException;
+import org.medv.model.ModelLoadException;
 import org.medv.model.device.Devices;
 import org.medv.model.golden.GoldenSet;
 import picocli.CommandLine.Command;
@@ -65,7 +66,15 @@ final class DoctorCommand implements Callable<Integer> {
     public Integer call() {
         boolean json = output.json();
         PrintWriter log = output.log(spec);
-        DataType dtype = Devices.dtype(target.dtype);
+        if (!target.device.equals("cpu") && !target.device.equals("gpu")) {
+            throw new InvalidRequestException("device", "--device must be cpu or gpu, got " + target.device);
+        }
+        DataType dtype;
+        try {
+            dtype = Devices.dtype(target.dtype);
+        } catch (ModelLoadException e) {
+            throw new InvalidRequestException("dtype", e.getMessage());
+        }
         Path dir = golden != null ? golden : Launcher.repoRoot().resolve("testdata/golden");
         List<Path> sets = Files.isDirectory(dir) ? GoldenSet.under(dir) : List.of();
         if (sets.isEmpty()) {
@@ -122,7 +131,8 @@ final class DoctorCommand implements Callable<Integer> {
     /** "10 of 12 answers, 127 of 135 states" over all sets. */
     static String agreement(List<SetReport> reports) {
         return String.format("%d of %d answers, %d of %d states",
-                reports.stream().mapToInt(SetReport::sameAnswers).sum(), reports.stream().mapToInt(SetReport::runs).sum(),
+                reports.stream().mapToInt(SetReport::sameAnswers).sum(),
+                reports.stream().mapToInt(SetReport::runs).sum(),
                 reports.stream().mapToInt(SetReport::sameStates).sum(),
                 reports.stream().mapToInt(SetReport::states).sum());
     }

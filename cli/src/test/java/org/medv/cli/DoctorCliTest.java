@@ -99,6 +99,16 @@ class DoctorCliTest {
     }
 
     @Test
+    void anUnknownDeviceOrDtypeIsInvalid() {
+        Result device = medv("doctor", "--device", "tpu", "--golden", GOLDEN.toString());
+        assertEquals(Main.EXIT_INVALID, device.code());
+        assertTrue(device.err().contains("medv: invalid device: --device must be cpu or gpu, got tpu"), device.err());
+        Result dtype = medv("doctor", "--dtype", "bf16", "--golden", GOLDEN.toString());
+        assertEquals(Main.EXIT_INVALID, dtype.code());
+        assertTrue(dtype.err().contains("medv: invalid dtype: unknown dtype bf16 (f32 or f16)"), dtype.err());
+    }
+
+    @Test
     void aDirectoryWithoutGoldenSetsIsInvalid(@TempDir Path tmp) {
         Result r = medv("doctor", "--golden", tmp.toString());
         assertEquals(Main.EXIT_INVALID, r.code());
