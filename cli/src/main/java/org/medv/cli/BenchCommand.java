@@ -131,7 +131,7 @@ final class BenchCommand {
                 double loadMs = (System.nanoTime() - t0) / 1e6;
                 List<byte[]> images = image == null ? List.of() : List.of(Files.readAllBytes(image));
                 int[] prompt = prompt(m, images.size());
-                out.printf("model: %s  dtype=%s  device=%s%n", dir, modelFlags.dtype, modelFlags.device);
+                out.printf("model: %s  dtype=%s  device=%s%n", dir, modelFlags.target.dtype, modelFlags.target.device);
                 out.printf("load: %.0f ms%n", loadMs);
                 out.printf("prompt: %d tokens%s, gen_length=%d block_length=%d steps=%d mode=%s%n", prompt.length,
                         images.isEmpty() ? "" : " + 1 image", options.genLength(), options.blockLength(),
@@ -139,8 +139,8 @@ final class BenchCommand {
                 if (model != null) {
                     result.addProperty("model", model.toString());
                 }
-                result.addProperty("dtype", modelFlags.dtype);
-                result.addProperty("device", modelFlags.device);
+                result.addProperty("dtype", modelFlags.target.dtype);
+                result.addProperty("device", modelFlags.target.device);
                 result.addProperty("load_ms", loadMs);
                 result.addProperty("prompt_tokens", prompt.length);
                 result.addProperty("images", images.size());

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "medv", mixinStandardHelpOptions = true, version = "medv 0.1.0",
         description = "Serve and study LLaDA-MedV, a masked-diffusion vision-language model for biomedical images.",
         subcommands = {GenerateCommand.class, BenchCommand.class, UpCommand.class, AskCommand.class,
-            EvalCommand.class, DataCommand.class, TrainCommand.class, CompletionCommand.class})
+            EvalCommand.class, DataCommand.class, TrainCommand.class, DoctorCommand.class, CompletionCommand.class})
 public final class Main {
     /** Exit code for a request the model cannot serve as given (bad option, image, prompt). */
     static final int EXIT_INVALID = 2;

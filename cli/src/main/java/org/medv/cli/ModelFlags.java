@@ -17,17 +17,14 @@ final class ModelFlags {
             description = "stand-alone SigLIP directory (default: found from the model directory, see README)")
     Path visionTower;
 
-    @Option(names = "--device", description = "cpu or gpu (default ${DEFAULT-VALUE})")
-    String device = "cpu";
-
-    @Option(names = "--dtype", description = "f32 or f16 (default ${DEFAULT-VALUE})")
-    String dtype = "f32";
+    @Mixin
+    DeviceFlags target = new DeviceFlags();
 
     @Mixin
     Progress.Flag progress = new Progress.Flag();
 
     LoadOptions loadOptions(Path model) {
-        return new LoadOptions(model, visionTower, device, dtype, ImageDecoder.PIL_MAX_IMAGE_PIXELS,
+        return new LoadOptions(model, visionTower, target.device, target.dtype, ImageDecoder.PIL_MAX_IMAGE_PIXELS,
                 HubCache.roots());
     }
 

@@ -1,6 +1,7 @@
 package org.medv.cli;
 
 import org.medv.cli.stack.LocalStack;
+import org.medv.cli.stack.Tracing;
 import org.medv.cli.stack.SupervisedProcess;
 import org.medv.model.DemoModel;
 import org.medv.model.InvalidRequestException;
@@ -56,6 +57,14 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--dtype", paramLabel = "f32|f16", description = "model precision (default ${DEFAULT-VALUE})")
     String dtype = "f32";
 
+    @Option(names = "--otlp-endpoint", paramLabel = "URL", description = "export every span to this OpenTelemetry"
+            + " collector (default: none; trace context and trace ids are propagated either way)")
+    String otlpEndpoint;
+
+    @Option(names = "--otlp-protocol", paramLabel = "grpc|http/protobuf",
+            description = "OTLP transport of --otlp-endpoint (default grpc)")
+    String otlpProtocol;
+
     private List<String> evaluatorProperties() {
         return judgeUrl == null ? List.of("-Dmedv.evaluator.judge.model=" + judgeModel)
                 : List.of("-Dmedv.evaluator.judge.base-url=" + judgeUrl, "-Dmedv.evaluator.judge.model=" + judgeModel);
@@ -75,6 +84,11 @@ final class UpCommand implements Callable<Integer> {
         } catch (org.medv.model.ModelLoadException e) {
             throw new InvalidRequestException("dtype", e.getMessage());
         }
+        if (otlpProtocol != null && otlpEndpoint == null) {
+            throw new InvalidRequestException("otlp-protocol", "--otlp-protocol needs --otlp-endpoint");
+        }
+        List<String> tracing = otlpEndpoint == null ? List.of()
+                : Tracing.exportTo(otlpEndpoint, otlpProtocol == null ? "grpc" : otlpProtocol);
         Path root = Launcher.repoRoot();
         Path modelDir = model;
         if (modelDir == null) {
@@ -87,7 +101,8 @@ final class UpCommand implements Callable<Integer> {
         LocalStack.Settings d = LocalStack.Settings.defaults(root, modelDir);
         LocalStack.Settings s = new LocalStack.Settings(root, modelDir, d.runDir(), kafka, d.kafkaPort(),
                 d.gatewayGrpcPort(), d.gatewayHttpPort(), d.visionGrpcPort(), d.visionHttpPort(),
-                d.denoiserGrpcPort(), d.denoiserHttpPort(), gateways, List.of(), d.evaluatorHttpPort(), evaluatorProperties());
+                d.denoiserGrpcPort(), d.denoiserHttpPort(), gateways, tracing, d.evaluatorHttpPort(),
+                evaluatorProperties());
         out.println("starting medv (logs in " + s.runDir().resolve("logs") + ") ...");
         out.flush();
         PrintWriter err = spec.commandLine().getErr();

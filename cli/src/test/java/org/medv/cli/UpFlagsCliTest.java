@@ -26,4 +26,34 @@ class UpFlagsCliTest {
         assertTrue(none.err().contains("--denoisers must be 1..8, got 0"), none.err());
         assertFalse(none.out().contains("starting medv"), none.out());
     }
+
+    @Test
+    void aBadOtlpEndpointOrProtocolIsRefusedBeforeAnythingStarts() {
+        GenerateGoldenCliTest.Result url = GenerateGoldenCliTest.medv("up", "--otlp-endpoint", "localhost:4317");
+        assertEquals(2, url.code(), url.err());
+        assertTrue(url.err().contains("medv: invalid otlp-endpoint: --otlp-endpoint must be an http:// or https://"
+                + " URL such as http://localhost:4317, got localhost:4317"), url.err());
+        assertFalse(url.out().contains("starting medv"), url.out());
+
+        GenerateGoldenCliTest.Result protocol = GenerateGoldenCliTest.medv("up", "--otlp-endpoint",
+                "http://localhost:4318", "--otlp-protocol", "http/json");
+        assertEquals(2, protocol.code(), protocol.err());
+        assertTrue(protocol.err().contains("--otlp-protocol must be grpc or http/protobuf, got http/json"),
+                protocol.err());
+
+        GenerateGoldenCliTest.Result alone = GenerateGoldenCliTest.medv("up", "--otlp-protocol", "grpc");
+        assertEquals(2, alone.code(), alone.err());
+        assertTrue(alone.err().contains("--otlp-protocol needs --otlp-endpoint"), alone.err());
+    }
+
+    /** What the services are given: the sampling ratio 1 and the endpoint (the ratio is 0 in their properties). */
+    @Test
+    void anOtlpEndpointTurnsExportOn() {
+        assertEquals(java.util.List.of("-Dquarkus.otel.traces.sampler.arg=1.0",
+                "-Dquarkus.otel.exporter.otlp.traces.endpoint=http://collector:4318/v1/traces",
+                "-Dquarkus.otel.exporter.otlp.traces.protocol=http/protobuf"),
+                org.medv.cli.stack.Tracing.exportTo("http://collector:4318/", "http/protobuf"));
+        assertEquals("-Dquarkus.otel.exporter.otlp.traces.endpoint=http://collector:4317",
+                org.medv.cli.stack.Tracing.exportTo("http://collector:4317", "grpc").get(1));
+    }
 }

@@ -11,6 +11,7 @@ import org.medv.proto.v1.DenoiserGrpc;
 import org.medv.proto.v1.StartReply;
 import org.medv.proto.v1.StartRequest;
 import org.jboss.logging.Logger;
+import org.medv.serving.TraceContext;
 
 /**
  * {@code medv.v1.Denoiser}: validates and enqueues (or refuses at once), and cancels. Both calls return without
@@ -27,7 +28,8 @@ public class DenoiserGrpcService extends DenoiserGrpc.DenoiserImplBase {
     public void start(StartRequest request, StreamObserver<StartReply> reply) {
         int position;
         try {
-            position = engine.submit(request);
+            // the Start call's span (gRPC server instrumentation, parented by the gateway's call)
+            position = engine.submit(request, TraceContext.traceparent(io.opentelemetry.context.Context.current()));
         } catch (RuntimeException e) {
             var status = DenoiserErrors.toStatus(e);
             LOG.infof("request %s refused: %s", request.getRequestId(), status.getStatus().getCode());

@@ -3,6 +3,7 @@ package org.medv.denoiser;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.medv.serving.TraceContext;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -107,8 +108,10 @@ final class FinalPublisher implements AutoCloseable {
     private void send(List<FinalOutbox.Entry> batch) throws InterruptedException {
         producer.beginTransaction();
         for (FinalOutbox.Entry e : batch) {
-            producer.send(new ProducerRecord<>(stepsTopic, e.requestId(), e.finalEvent().toByteArray()));
-            producer.send(new ProducerRecord<>(answersTopic, e.requestId(), e.answer().toByteArray()));
+            producer.send(traced(new ProducerRecord<>(stepsTopic, e.requestId(), e.finalEvent().toByteArray()),
+                    e.finalEvent().getTraceparent()));
+            producer.send(traced(new ProducerRecord<>(answersTopic, e.requestId(), e.answer().toByteArray()),
+                    e.answer().getTraceparent()));
         }
         boolean timedOut = false;
         while (true) {
@@ -230,5 +233,11 @@ final class FinalPublisher implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The record with the request's W3C {@code traceparent} header (from the journalled message: restarts keep it). */
+    static ProducerRecord<String, byte[]> traced(ProducerRecord<String, byte[]> record, String traceparent) {
+        TraceContext.inject(traceparent, record.headers());
+        return record;
     }
 }

@@ -94,8 +94,8 @@ final class KafkaEventSink implements EventSink {
                     + MAX_STEP_BACKLOG + " step events wait for the broker"));
         } else {
             done = new CompletableFuture<>();
-            pending.add(new Pending(new ProducerRecord<>(settings.stepsTopic(), requestId, event.toByteArray()),
-                    done));
+            pending.add(new Pending(FinalPublisher.traced(new ProducerRecord<>(settings.stepsTopic(), requestId,
+                    event.toByteArray()), event.getTraceparent()), done));
         }
         lastStep.put(requestId, done);
         return done;

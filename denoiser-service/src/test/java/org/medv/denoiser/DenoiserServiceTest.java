@@ -40,6 +40,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.matchesPattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -237,6 +238,11 @@ class DenoiserServiceTest {
                         containsString("medv_denoiser_steps_total"),
                         containsString("medv_denoiser_first_step_seconds_count"),
                         containsString("medv_denoiser_answer_seconds_count"),
+                        // histograms, so that p99 is computable: buckets up to +Inf holding every observation
+                        observedHistogram("medv_denoiser_step_seconds"),
+                        observedHistogram("medv_denoiser_queue_wait_seconds"),
+                        containsString("medv_denoiser_first_step_seconds_bucket{"),
+                        containsString("medv_denoiser_answer_seconds_bucket{"),
                         containsString("medv_denoiser_requests_total{finish_reason=\"length\""));
         assertEquals(HealthCheckResponse.ServingStatus.SERVING, HealthGrpc.newBlockingStub(harness.channel)
                 .check(HealthCheckRequest.getDefaultInstance()).getStatus(), "gRPC health service");
@@ -281,5 +287,10 @@ class DenoiserServiceTest {
 
     private static int[] ints(List<Integer> list) {
         return list.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** A Prometheus histogram whose +Inf bucket counts at least one observation. */
+    private static org.hamcrest.Matcher<String> observedHistogram(String name) {
+        return matchesPattern("(?s).*" + name + "_bucket\\{[^}]*le=\"\\+Inf\"[^}]*\\} [1-9].*");
     }
 }

@@ -1,6 +1,7 @@
 package org.medv.e2e;
 
 import org.medv.cli.stack.LocalStack;
+import org.medv.cli.stack.Tracing;
 import org.medv.testkit.EmbeddedKafka;
 import org.medv.testkit.FakeJudgeServer;
 
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,12 +43,15 @@ final class Stack {
     final LocalStack services;
     final Path modelDir;
     final FakeJudgeServer judge;
+    /** Where every service exports its spans, as `./medv up --otlp-endpoint` makes them (TracingE2ETest). */
+    final OtlpReceiver otlp;
 
-    private Stack(EmbeddedKafka kafka, LocalStack services, Path modelDir, FakeJudgeServer judge) {
+    private Stack(EmbeddedKafka kafka, LocalStack services, Path modelDir, FakeJudgeServer judge, OtlpReceiver otlp) {
         this.kafka = kafka;
         this.services = services;
         this.modelDir = modelDir;
         this.judge = judge;
+        this.otlp = otlp;
     }
 
     static synchronized Stack get() {
@@ -66,14 +71,16 @@ final class Stack {
             FakeJudgeServer judge = new FakeJudgeServer().otherwise(candidate -> FakeJudgeServer.Reply.completion(
                     (candidate.isBlank() ? "8 2" : "8 6") + "\nAssistant 1 is more detailed."));
             kafka.createTopics(3, "medv.denoise.steps", "medv.answers");
+            OtlpReceiver otlp = new OtlpReceiver();
+            List<String> properties = new ArrayList<>(List.of("-Dmedv.vision.max-image-bytes=" + MAX_IMAGE_BYTES,
+                    "-Dmedv.denoiser.queue-capacity=" + QUEUE, "-Dmedv.denoiser.hold-label=" + HOLD_LABEL,
+                    "-Dquarkus.otel.bsp.schedule.delay=200ms"));
+            properties.addAll(Tracing.exportTo(otlp.endpoint(), "http/protobuf"));
             LocalStack.Settings s = new LocalStack.Settings(root, model, run, kafka.bootstrapServers(), 0,
                     GATEWAY_GRPC, GATEWAY_HTTP, 19101 + OFFSET, 18101 + OFFSET, DENOISER_GRPC, DENOISER_HTTP, 2,
-                    List.of("-Dmedv.vision.max-image-bytes=" + MAX_IMAGE_BYTES,
-                            "-Dmedv.denoiser.queue-capacity=" + QUEUE,
-                            "-Dmedv.denoiser.hold-label=" + HOLD_LABEL), EVALUATOR_HTTP,
-                    List.of("-Dmedv.evaluator.judge.base-url=" + judge.baseUrl()));
+                    properties, EVALUATOR_HTTP, List.of("-Dmedv.evaluator.judge.base-url=" + judge.baseUrl()));
             LocalStack services = new LocalStack(s).start();
-            return new Stack(kafka, services, model, judge);
+            return new Stack(kafka, services, model, judge, otlp);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -92,6 +99,7 @@ final class Stack {
         services.close();
         kafka.close();
         judge.close();
+        otlp.close();
     }
 
     static synchronized void closeIfStarted() {

@@ -1,6 +1,7 @@
 package org.medv.evaluator;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -32,12 +33,15 @@ public class EvaluatorLoop {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    Tracer tracer;
+
     private ScoringLoop loop;
 
     void start(@Observes StartupEvent event) {
         loop = new ScoringLoop(kafka, new ScoringSession.Settings(config.answersTopic(), config.scoresTopic(),
                 config.groupId(), config.scoresPartitions(), config.scoresReplicationFactor(),
-                config.maxPollRecords()), store, scorers::create, registry);
+                config.maxPollRecords()), store, scorers::create, registry, tracer);
         loop.start();
     }
 

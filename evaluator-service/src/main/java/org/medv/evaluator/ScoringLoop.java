@@ -2,6 +2,8 @@ package org.medv.evaluator;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
@@ -31,6 +33,7 @@ final class ScoringLoop {
     private final ScoreStore store;
     private final Supplier<AnswerScorer> scorers;
     private final MeterRegistry registry;
+    private final Tracer tracer;
     private final Counter restarts;
     private final Thread thread;
     private volatile boolean running = true;
@@ -41,6 +44,13 @@ final class ScoringLoop {
 
     ScoringLoop(Map<String, Object> kafka, ScoringSession.Settings settings, ScoreStore store,
                 Supplier<AnswerScorer> scorers, MeterRegistry registry) {
+        this(kafka, settings, store, scorers, registry, OpenTelemetry.noop().getTracer("medv-evaluator"));
+    }
+
+    /** @param tracer makes the scoring spans (each the child of its answer record's traceparent header) */
+    ScoringLoop(Map<String, Object> kafka, ScoringSession.Settings settings, ScoreStore store,
+                Supplier<AnswerScorer> scorers, MeterRegistry registry, Tracer tracer) {
+        this.tracer = tracer;
         this.kafka = kafka;
         this.settings = settings;
         this.store = store;
@@ -87,7 +97,7 @@ final class ScoringLoop {
         boolean rebuilt = false;
         while (running) {
             long started = System.nanoTime();
-            try (ScoringSession s = new ScoringSession(kafka, settings, store, scorer, registry, this::beat)) {
+            try (ScoringSession s = new ScoringSession(kafka, settings, store, scorer, registry, tracer, this::beat)) {
                 session = s;
                 if (!rebuilt) {
                     s.provisionScoresTopic();

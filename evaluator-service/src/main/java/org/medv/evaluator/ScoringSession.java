@@ -3,6 +3,10 @@ package org.medv.evaluator;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -25,6 +29,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 import org.medv.eval.Labels;
+import org.medv.serving.TraceContext;
 import org.medv.eval.QuestionResult;
 import org.medv.proto.v1.AnswerRecord;
 
@@ -57,7 +62,8 @@ final class ScoringSession implements AutoCloseable {
     }
 
     /** A scored answer waiting to be written by the session thread. */
-    private record Scored(QuestionResult result, String requestId) {
+    /** A score to write; {@code traceparent} is the scoring span's, for the score record's header ("" for none). */
+    private record Scored(QuestionResult result, String requestId, String traceparent) {
     }
 
     private final Map<String, Object> kafka;
@@ -71,11 +77,13 @@ final class ScoringSession implements AutoCloseable {
     private final Counter duplicates;
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<String, byte[]> consumer;
+    private final Tracer tracer;
 
     /** @param heartbeat called at every turn of the loop (liveness) */
     ScoringSession(Map<String, Object> kafka, Settings settings, ScoreStore store, AnswerScorer scorer,
-                   MeterRegistry registry, Runnable heartbeat) {
+                   MeterRegistry registry, Tracer tracer, Runnable heartbeat) {
         this.kafka = kafka;
+        this.tracer = tracer;
         this.settings = settings;
         this.store = store;
         this.scorer = scorer;
@@ -120,7 +128,14 @@ final class ScoringSession implements AutoCloseable {
                     duplicates.increment(); // delivered again (a restart before the commit): counted already
                 } else {
                     expected++;
-                    scorer.scoreSafely(a).thenAccept(q -> ready.add(new Scored(q, a.getRequestId())));
+                    // the answer's trace goes on: a span of ours under the denoiser's, named in the score's header
+                    Span span = tracer.spanBuilder("medv.evaluator.score").setSpanKind(SpanKind.CONSUMER)
+                            .setParent(TraceContext.extract(r.headers())).startSpan();
+                    String traceparent = TraceContext.traceparent(Context.root().with(span));
+                    scorer.scoreSafely(a).thenAccept(q -> {
+                        span.end();
+                        ready.add(new Scored(q, a.getRequestId(), traceparent));
+                    });
                 }
             }
             if (!writeWhilePolling(ready, expected, running)) {
@@ -178,6 +193,7 @@ final class ScoringSession implements AutoCloseable {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(settings.scoresTopic(), null,
                 ScoreCodec.key(s.result()), ScoreCodec.encode(s.result()), List.of(new RecordHeader(
                 ScoreCodec.REQUEST_ID_HEADER, s.requestId().getBytes(StandardCharsets.UTF_8))));
+        TraceContext.inject(s.traceparent(), record.headers());
         producer.send(record, (metadata, failure) -> {
             if (failure != null) {
                 acked.completeExceptionally(failure);
@@ -233,7 +249,7 @@ final class ScoringSession implements AutoCloseable {
                     if (q != null) {
                         var h = r.headers().lastHeader(ScoreCodec.REQUEST_ID_HEADER);
                         latest.put(r.key(), new Scored(q, h == null ? null
-                                : new String(h.value(), StandardCharsets.UTF_8)));
+                                : new String(h.value(), StandardCharsets.UTF_8), ""));
                     }
                 }
             }

@@ -4,10 +4,13 @@ import io.grpc.Deadline;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
+import org.medv.proto.v1.AnswerEvent;
 import org.medv.proto.v1.AskRequest;
 import org.medv.proto.v1.DenoiserGrpc;
 import org.medv.proto.v1.Embeddings;
@@ -104,8 +107,10 @@ public class AskService {
             long vms = visionMs;
             org.medv.proto.v1.GenerationOptions options = plan.resolvedOptions();
             List<List<Integer>> stops = plan.options().stopSequences();
-            box.renderWith(e -> renderer.render(e, options, stops, vms,
-                    (System.nanoTime() - plan.receivedNanos()) / 1_000_000));
+            // the entry point's span (gRPC or HTTP server instrumentation): Encode and Start below are its children
+            String traceId = traceId(Span.current());
+            box.renderWith(e -> withTraceId(renderer.render(e, options, stops, vms,
+                    (System.nanoTime() - plan.receivedNanos()) / 1_000_000), traceId));
             StartRequest start = StartRequest.newBuilder()
                     .setRequestId(plan.requestId())
                     .addAllPromptIds(Arrays.stream(plan.promptIds()).boxed().toList())
@@ -163,6 +168,17 @@ public class AskService {
                 full = e;
             }
         }
+    }
+
+    /** The trace id of {@code span}, or "" when tracing is off (an invalid span context). */
+    static String traceId(Span span) {
+        SpanContext c = span.getSpanContext();
+        return c.isValid() ? c.getTraceId() : "";
+    }
+
+    /** The final event names the request's trace, so a client can find its spans and Kafka records. */
+    private static AnswerEvent withTraceId(AnswerEvent e, String traceId) {
+        return e.getFinal() && !traceId.isEmpty() ? e.toBuilder().setTraceId(traceId).build() : e;
     }
 
     private static Deadline deadline(long timeoutMs, long clientDeadlineUnixMs) {

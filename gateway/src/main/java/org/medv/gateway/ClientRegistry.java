@@ -44,10 +44,11 @@ public class ClientRegistry implements Mailbox.Hooks {
         relayed = meters.counter("medv.gateway.events.relayed");
         ignored = meters.counter("medv.gateway.events.ignored");
         dropped = meters.counter("medv.gateway.drafts.dropped");
+        // histograms (_bucket series): p99 of the request duration is histogram_quantile(0.99, ...) in Prometheus
         firstEvent = Timer.builder("medv.gateway.first.event").description("request received to first event sent")
-                .register(meters);
-        finalEvent = Timer.builder("medv.gateway.final.event").description("request received to final event sent")
-                .register(meters);
+                .publishPercentileHistogram().register(meters);
+        finalEvent = Timer.builder("medv.gateway.final.event").description("request received to final event sent"
+                + " (the request's duration)").publishPercentileHistogram().register(meters);
         for (Mailbox.Timeout t : Mailbox.Timeout.values()) {
             timeouts.put(t, Counter.builder("medv.gateway.timeouts").tag("kind", t.name().toLowerCase(Locale.ROOT))
                     .description("requests ended by a gateway timer").register(meters));

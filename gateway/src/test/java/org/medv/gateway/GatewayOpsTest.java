@@ -34,6 +34,11 @@ class GatewayOpsTest extends GatewayTestBase {
                 "medv_gateway_final_event_seconds_count")) {
             assertTrue(metrics.contains(name), "metric " + name);
         }
+        // the request duration as a histogram (p99 computable): the +Inf bucket holds the request asked above
+        for (String timer : List.of("medv_gateway_final_event_seconds", "medv_gateway_first_event_seconds")) {
+            assertTrue(java.util.regex.Pattern.compile(timer + "_bucket\\{[^}]*le=\"\\+Inf\"[^}]*\\} [1-9]")
+                    .matcher(metrics).find(), timer + " histogram in " + metrics);
+        }
     }
 
     @Test

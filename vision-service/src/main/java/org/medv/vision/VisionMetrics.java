@@ -79,6 +79,6 @@ public final class VisionMetrics {
 
     private Timer latency(String cached) {
         return Timer.builder("medv.vision.encode.latency").description("Encode latency, queue wait included")
-                .tag("cached", cached).register(registry);
+                .tag("cached", cached).publishPercentileHistogram().register(registry);
     }
 }

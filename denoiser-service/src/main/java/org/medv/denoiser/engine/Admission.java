@@ -22,8 +22,11 @@ final class Admission {
     private Admission() {
     }
 
-    /** Options a request leaves unset take the model's defaults ({@code generation_config.json}). */
-    static Job admit(StartRequest r, TextSide model, long receivedNanos) {
+    /**
+     * Options a request leaves unset take the model's defaults ({@code generation_config.json}); {@code traceparent}
+     * is the Start call's trace context, which the job's records carry.
+     */
+    static Job admit(StartRequest r, TextSide model, long receivedNanos, String traceparent) {
         String id = r.getRequestId();
         if (id.isBlank() || id.length() > MAX_REQUEST_ID_LENGTH) {
             throw new InvalidRequestException("request_id", "request_id must hold 1 to " + MAX_REQUEST_ID_LENGTH
@@ -57,7 +60,7 @@ final class Admission {
                 model.tokenizer());
         int length = Math.toIntExact(Math.min(promptLength, Integer.MAX_VALUE));
         model.validate(length, options);
-        return new Job(r, options, length, receivedNanos);
+        return new Job(r, options, length, receivedNanos, traceparent);
     }
 
     /** Returns the number of image placeholders; every other id must be in the vocabulary. */

@@ -118,12 +118,20 @@ public final class Engine implements AutoCloseable {
      * CapacityExceededException, DuplicateRequestException or EngineUnavailableException; never blocks.
      */
     public int submit(StartRequest request) {
+        return submit(request, "");
+    }
+
+    /**
+     * As {@link #submit(StartRequest)}, the request traced: {@code traceparent} (W3C) goes into every step event and
+     * final record of the request (their {@code traceparent} field, which the Kafka sink copies into the header).
+     */
+    public int submit(StartRequest request, String traceparent) {
         EngineModel m = model;
         String reason = unavailableReason();
         if (m == null || reason != null) {
             throw new EngineUnavailableException(reason == null ? "the model is loading" : reason);
         }
-        Job job = Admission.admit(request, m.text(), System.nanoTime());
+        Job job = Admission.admit(request, m.text(), System.nanoTime(), traceparent);
         if (recent.containsKey(job.id()) || active.putIfAbsent(job.id(), job) != null) {
             throw new DuplicateRequestException("request " + job.id() + " was already started");
         }
@@ -221,6 +229,7 @@ public final class Engine implements AutoCloseable {
     /** Moves a request from the queue into the batch: its prompt embeddings spliced, its decoding set up. */
     private void join(Job job) {
         long started = System.nanoTime();
+        observer.queueWait(started - job.receivedNanos());
         LanguageSide language = model.language();
         StepPublisher steps = new StepPublisher(job, sink, observer, settings.stepStride(), language.tokens().mask(),
                 () -> closing, clock);
@@ -260,7 +269,9 @@ public final class Engine implements AutoCloseable {
             return;
         }
         try {
+            long t0 = System.nanoTime();
             int stepped = batch.step(model.language().manager(), decodings);
+            observer.stepDuration(System.nanoTime() - t0);
             observer.batch(stepped);
         } catch (RuntimeException e) {
             // a forward's failure cannot be pinned on one request of the batch: each of them fails

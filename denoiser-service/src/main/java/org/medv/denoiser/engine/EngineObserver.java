@@ -15,6 +15,14 @@ public interface EngineObserver {
     default void batch(int requests) {
     }
 
+    /** One batched denoising step (a forward and the commits of every running request) took {@code nanos}. */
+    default void stepDuration(long nanos) {
+    }
+
+    /** A request waited {@code nanos} in the queue, from receipt until it joined the running batch. */
+    default void queueWait(long nanos) {
+    }
+
     /** The first step of a request, {@code nanos} after the denoiser received it. */
     default void firstStep(long nanos) {
     }

@@ -26,6 +26,7 @@ final class Events {
                 .setTotalSteps(e.totalSteps())
                 .setStopPosition(e.stopPosition())
                 .setMaskId(maskId)
+                .setTraceparent(job.traceparent())
                 .setPublishedUnixNanos(unixNanos());
         Arrays.stream(e.ids()).forEach(b::addIds);
         Arrays.stream(e.committed()).forEach(b::addCommittedPositions);
@@ -45,6 +46,7 @@ final class Events {
                 .setText(text)
                 .setFinishReason(o.reason())
                 .setTimings(timings)
+                .setTraceparent(job.traceparent())
                 .setPublishedUnixNanos(unixNanos());
         Arrays.stream(o.finalIds()).forEach(b::addIds);
         Arrays.stream(o.outputIds()).forEach(b::addOutputIds);
@@ -64,6 +66,7 @@ final class Events {
                 .setFinishReason(o.reason())
                 .setTimings(timings)
                 .setPromptLength(job.promptLength())
+                .setTraceparent(job.traceparent())
                 .setFinishedUnixMs(System.currentTimeMillis());
         Arrays.stream(o.outputIds()).forEach(b::addOutputIds);
         if (o.error() != null) {

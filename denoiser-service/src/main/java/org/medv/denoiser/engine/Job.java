@@ -14,14 +14,16 @@ final class Job {
     private final GenerationOptions options;
     private final int promptLength;
     private final long receivedNanos;
+    private final String traceparent;
     private volatile boolean cancelRequested;
     private final AtomicBoolean finished = new AtomicBoolean();
 
-    Job(StartRequest request, GenerationOptions options, int promptLength, long receivedNanos) {
+    Job(StartRequest request, GenerationOptions options, int promptLength, long receivedNanos, String traceparent) {
         this.request = request;
         this.options = options;
         this.promptLength = promptLength;
         this.receivedNanos = receivedNanos;
+        this.traceparent = traceparent;
     }
 
     String id() {
@@ -43,6 +45,11 @@ final class Job {
 
     long receivedNanos() {
         return receivedNanos;
+    }
+
+    /** The W3C traceparent of the Start call that admitted this job ("" untraced): its records carry it. */
+    String traceparent() {
+        return traceparent;
     }
 
     void requestCancel() {
