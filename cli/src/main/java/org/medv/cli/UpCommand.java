@@ -1,5 +1,6 @@
 package org.medv.cli;
 
+import org.medv.cli.stack.GatewaySecurity;
 import org.medv.cli.stack.LocalStack;
 import org.medv.cli.stack.SupervisedProcess;
 import org.medv.model.DemoModel;
@@ -52,6 +53,17 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--dtype", paramLabel = "f32|f16", description = "model precision (default ${DEFAULT-VALUE})")
     String dtype = "f32";
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate (chain): the gateways' gRPC and HTTP ports speak TLS only (with --tls-key)")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert")
+    Path tlsKey;
+
+    @Option(names = "--api-keys", paramLabel = "FILE",
+            description = "API keys the gateways accept, one per line (# comments); see docs/security.md")
+    Path apiKeys;
+
     private List<String> evaluatorProperties() {
         return judgeUrl == null ? List.of("-Dmedv.evaluator.judge.model=" + judgeModel)
                 : List.of("-Dmedv.evaluator.judge.base-url=" + judgeUrl, "-Dmedv.evaluator.judge.model=" + judgeModel);
@@ -67,6 +79,12 @@ final class UpCommand implements Callable<Integer> {
             org.medv.model.device.Devices.dtype(dtype); // an unknown name fails here, before anything starts
         } catch (org.medv.model.ModelLoadException e) {
             throw new InvalidRequestException("dtype", e.getMessage());
+        }
+        GatewaySecurity security;
+        try {
+            security = new GatewaySecurity(tlsCert, tlsKey, apiKeys);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(tlsCert == null && tlsKey == null ? "api-keys" : "tls", e.getMessage());
         }
         Path root = Launcher.repoRoot();
         Path modelDir = model;
@@ -84,7 +102,7 @@ final class UpCommand implements Callable<Integer> {
         out.println("starting medv (logs in " + s.runDir().resolve("logs") + ") ...");
         out.flush();
         PrintWriter err = spec.commandLine().getErr();
-        LocalStack stack = new LocalStack(s).device(device, dtype).supervision(SupervisedProcess.Policy.DEFAULT, line -> {
+        LocalStack stack = new LocalStack(s).device(device, dtype).gatewaySecurity(security).supervision(SupervisedProcess.Policy.DEFAULT, line -> {
             err.println(line);
             err.flush();
         });
@@ -98,14 +116,23 @@ final class UpCommand implements Callable<Integer> {
         out.println();
         out.println("medv is up");
         for (int g = 0; g < gateways; g++) {
-            out.println("  web page   http://localhost:" + (s.gatewayHttpPort() + 10 * g) + "/");
-            out.println("  gRPC       localhost:" + (s.gatewayGrpcPort() + 10 * g) + "  (medv.v1.Assistant/Ask)");
+            out.println("  web page   " + security.httpScheme() + "://localhost:" + (s.gatewayHttpPort() + 10 * g) + "/");
+            out.println("  gRPC       localhost:" + (s.gatewayGrpcPort() + 10 * g) + "  (medv.v1.Assistant/Ask"
+                    + (security.tls() ? ", TLS" : "") + ")");
         }
         out.println("  evaluator  http://localhost:" + s.evaluatorHttpPort() + "/runs");
         out.println("  Kafka      " + stack.bootstrapServers() + "  (topics medv.denoise.steps, medv.answers)");
         out.println("  model      " + modelDir);
-        out.println("Try: ./medv ask --image " + DEMO_MODEL + "/examples/mri-left-right.png \"Which side are the "
-                + "lesions on?\"");
+        if (apiKeys != null) {
+            out.println("  API keys   " + apiKeys + "  (send 'Authorization: Bearer KEY')");
+        }
+        if (security.tls() || apiKeys != null) {
+            // ./medv ask speaks plain gRPC without a key: point at the clients that do
+            out.println("Clients with TLS and keys: docs/security.md");
+        } else {
+            out.println("Try: ./medv ask --image " + DEMO_MODEL + "/examples/mri-left-right.png \"Which side are the "
+                    + "lesions on?\"");
+        }
         out.println("A crashed service restarts by itself (said here); Ctrl-C stops everything.");
         out.flush();
         stopped.await();

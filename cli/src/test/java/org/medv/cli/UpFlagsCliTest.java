@@ -21,4 +21,17 @@ class UpFlagsCliTest {
         assertTrue(dtype.err().contains("unknown dtype bf16 (f32 or f16)"), dtype.err());
         assertFalse(dtype.out().contains("starting medv"), dtype.out());
     }
+
+    @Test
+    void tlsFilesGoTogetherAndMustBeReadableBeforeAnythingStarts() {
+        GenerateGoldenCliTest.Result half = GenerateGoldenCliTest.medv("up", "--tls-cert", "pom.xml");
+        assertEquals(2, half.code(), half.err());
+        assertTrue(half.err().contains("--tls-cert and --tls-key go together"), half.err());
+        assertFalse(half.out().contains("starting medv"), half.out());
+
+        GenerateGoldenCliTest.Result keys = GenerateGoldenCliTest.medv("up", "--api-keys", "no-such-keys-file");
+        assertEquals(2, keys.code(), keys.err());
+        assertTrue(keys.err().contains("cannot read no-such-keys-file"), keys.err());
+        assertFalse(keys.out().contains("starting medv"), keys.out());
+    }
 }

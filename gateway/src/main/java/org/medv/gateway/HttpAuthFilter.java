@@ -11,8 +11,9 @@ import java.util.Optional;
 
 /**
  * API keys on the HTTP port: every path under {@code /v1/} (the ask API, the OpenAI-compatible API, the served
- * model and its examples) needs {@code Authorization: Bearer KEY}; the page's static files and {@code /q/*} (health,
- * metrics) stay open. Runs before any route, so a refused request's body is never read. An ask
+ * model) needs {@code Authorization: Bearer KEY}; the page's static files, the model's example images
+ * ({@code /v1/model/examples/*}, shown as the page's thumbnails, which an img element fetches without headers) and
+ * {@code /q/*} (health, metrics) stay open. Runs before any route, so a refused request's body is never read. An ask
  * ({@code POST /v1/ask}, {@code POST /v1/chat/completions}) also takes a permit of its key's limits, held until its
  * response ends or its connection closes. Refusals: 401 with {@code WWW-Authenticate: Bearer}, 429 with
  * {@code Retry-After}, in OpenAI's error shape under {@code /v1/chat/} and {@code /v1/models}, else medv's.
@@ -31,7 +32,7 @@ public class HttpAuthFilter {
 
     private void filter(RoutingContext rc) {
         String path = rc.normalizedPath();
-        if (security.open() || !path.startsWith("/v1/")) {
+        if (security.open() || !path.startsWith("/v1/") || path.startsWith(ModelResource.EXAMPLES_PATH)) {
             rc.next();
             return;
         }

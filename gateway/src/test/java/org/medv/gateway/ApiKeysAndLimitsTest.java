@@ -100,6 +100,8 @@ class ApiKeysAndLimitsTest extends GatewayTestBase {
         assertEquals(200, RestAssured.get("/q/health/live").statusCode());
         assertEquals(200, RestAssured.get("/").statusCode(), "the page loads, then asks for a key");
         assertEquals(200, RestAssured.get("/stream.js").statusCode());
+        assertEquals(404, RestAssured.get("/v1/model/examples/none.png").statusCode(),
+                "the example images are open (thumbnails load without headers): past the key check, not found");
         assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                 .check(HealthCheckRequest.newBuilder().setService(AssistantGrpc.SERVICE_NAME).build()).getStatus());
     }
