@@ -8,15 +8,17 @@ import jakarta.enterprise.event.Observes;
 import org.medv.proto.v1.ErrorInfo;
 
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * API keys on the HTTP port: every path under {@code /v1/} (the ask API, the OpenAI-compatible API, the served
- * model) needs {@code Authorization: Bearer KEY}; the page's static files, the model's example images
- * ({@code /v1/model/examples/*}, shown as the page's thumbnails, which an img element fetches without headers) and
- * {@code /q/*} (health, metrics) stay open. Runs before any route, so a refused request's body is never read. An ask
- * ({@code POST /v1/ask}, {@code POST /v1/chat/completions}) also takes a permit of its key's limits, held until its
- * response ends or its connection closes. Refusals: 401 with {@code WWW-Authenticate: Bearer}, 429 with
- * {@code Retry-After}, in OpenAI's error shape under {@code /v1/chat/} and {@code /v1/models}, else medv's.
+ * API keys on the HTTP port, deny by default: every path needs {@code Authorization: Bearer KEY} (the ask API, the
+ * OpenAI-compatible API, the served model, anything unknown) except {@code /q/*} (health, metrics), the page's static
+ * files ({@code /} and single-segment {@code .html}, {@code .js}, {@code .css}) and the model's example images
+ * ({@code /v1/model/examples/*}, the page's thumbnails, which an img element fetches without headers). Runs before
+ * any route, so a refused request's body is never read. An ask ({@code POST /v1/ask},
+ * {@code POST /v1/chat/completions}) also takes a permit of its key's limits, held until its response ends or its
+ * connection closes. Refusals: 401 with {@code WWW-Authenticate: Bearer}, 429 with {@code Retry-After}, in OpenAI's
+ * error shape under {@code /v1/chat/} and {@code /v1/models}, else medv's.
  */
 @ApplicationScoped
 public class HttpAuthFilter {
@@ -31,8 +33,8 @@ public class HttpAuthFilter {
     }
 
     private void filter(RoutingContext rc) {
-        String path = rc.normalizedPath();
-        if (security.open() || !path.startsWith("/v1/") || path.startsWith(ModelResource.EXAMPLES_PATH)) {
+        String path = rc.normalizedPath().replaceAll("/{2,}", "/");
+        if (security.open() || open(path)) {
             rc.next();
             return;
         }
@@ -56,6 +58,14 @@ public class HttpAuthFilter {
         }
         rc.next();
     }
+
+    /** What anyone may read: health and metrics, the page's own files, the model's example images. */
+    static boolean open(String path) {
+        return path.startsWith("/q/") || path.equals("/") || STATIC_FILE.matcher(path).matches()
+                || path.startsWith(ModelResource.EXAMPLES_PATH);
+    }
+
+    private static final Pattern STATIC_FILE = Pattern.compile("/[A-Za-z0-9_-]+\\.(html|js|css)");
 
     private static void refuse(RoutingContext rc, int status, boolean openAi, String message, Long retryAfter) {
         String body;

@@ -125,6 +125,7 @@ class ApiKeysAndLimitsTest extends GatewayTestBase {
             assertEquals("invalid_api_key", chat.jsonPath().getString("error.code"));
             assertEquals("invalid_request_error", chat.jsonPath().getString("error.type"));
             assertEquals(401, who.get("/v1/models").statusCode());
+            assertEquals(401, who.get("//v1/models").statusCode(), "doubled slashes are the same path");
         }
         for (String authorization : new String[] {"Bearer key-none-0123456789", KEYS[0], "Bearer"}) {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
