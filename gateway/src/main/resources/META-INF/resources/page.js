@@ -11,6 +11,7 @@ import {
 } from './options.js';
 import { ImagePicker, label } from './image.js';
 import { addToHistory } from './history.js';
+import { apiKey, setApiKey, withKey } from './auth.js';
 
 const $ = (id) => document.getElementById(id);
 let defaults = {};
@@ -60,7 +61,12 @@ function showSuggestions(image) {
 
 async function loadModel() {
   try {
-    const res = await fetch('/v1/model');
+    const res = await fetch('/v1/model', { headers: withKey() });
+    if (res.status === 401) {
+      askForKey(apiKey() ? 'The gateway did not accept this API key: paste a valid one.'
+        : 'This gateway requires an API key: paste yours above.');
+      return;
+    }
     if (!res.ok) {
       throw new Error('HTTP ' + res.status);
     }
@@ -79,6 +85,29 @@ async function loadModel() {
     document.body.dataset.model = 'failed';
   }
   update();
+}
+
+/** Opens the key box with a message; the model is read again once a key is given. */
+function askForKey(message) {
+  document.body.dataset.model = 'needs-key';
+  $('key-box').open = true;
+  $('api-key').focus();
+  status(message, 'error');
+  update();
+}
+
+function useKey(ev) {
+  ev.preventDefault();
+  setApiKey($('api-key').value.trim());
+  $('api-key').value = '';
+  keyState();
+  status('Reading the served model…');
+  loadModel();
+}
+
+function keyState() {
+  $('key-state').textContent = apiKey() ? 'API key set for this tab' : 'No API key';
+  $('forget-key').hidden = !apiKey();
 }
 
 function resetOutput() {
@@ -157,6 +186,10 @@ function cancelled(run) {
 
 function refused(run, err) {
   fail(run, 'Refused: ' + err.message);
+  if (err.status === 401) {
+    askForKey('Refused: ' + err.message);
+    return;
+  }
   const input = markInvalid(err.field);
   if (input) {
     input.focus();
@@ -239,6 +272,12 @@ function reuse(entry) {
 }
 
 $('ask-form').addEventListener('submit', onSubmit);
+$('key-form').addEventListener('submit', useKey);
+$('forget-key').addEventListener('click', () => {
+  setApiKey('');
+  keyState();
+});
+keyState();
 $('cancel').addEventListener('click', cancel);
 $('reset-options').addEventListener('click', () => fillDefaults(defaults));
 $('question').addEventListener('keydown', (ev) => {

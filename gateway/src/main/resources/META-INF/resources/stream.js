@@ -1,5 +1,8 @@
 // POST /v1/ask and its server-sent events, read with fetch so that the request can carry an image and be aborted:
-// aborting closes the connection, and the gateway cancels the generation when its SSE client goes away.
+// aborting closes the connection, and the gateway cancels the generation when its SSE client goes away. The API key,
+// if any, goes in the Authorization header (auth.js).
+
+import { withKey } from './auth.js';
 
 /** An HTTP refusal before the stream started: {"error": {"code", "field", "message"}}. */
 export class AskError extends Error {
@@ -31,7 +34,7 @@ function parseFrame(frame) {
  */
 export async function ask(form, signal, onEvent) {
   const res = await fetch('/v1/ask', {
-    method: 'POST', body: form, signal, headers: { Accept: 'text/event-stream' },
+    method: 'POST', body: form, signal, headers: withKey({ Accept: 'text/event-stream' }),
   });
   if (!res.ok) {
     let error = { code: String(res.status), field: '', message: res.status + ' ' + res.statusText };

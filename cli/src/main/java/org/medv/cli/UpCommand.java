@@ -1,5 +1,6 @@
 package org.medv.cli;
 
+import org.medv.cli.stack.GatewaySecurity;
 import org.medv.cli.stack.LocalStack;
 import org.medv.cli.stack.Tracing;
 import org.medv.cli.stack.SupervisedProcess;
@@ -65,6 +66,17 @@ final class UpCommand implements Callable<Integer> {
             description = "OTLP transport of --otlp-endpoint (default grpc)")
     String otlpProtocol;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE",
+            description = "PEM certificate (chain): the gateways' gRPC and HTTP ports speak TLS only (with --tls-key)")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "PEM private key of --tls-cert")
+    Path tlsKey;
+
+    @Option(names = "--api-keys", paramLabel = "FILE",
+            description = "API keys the gateways accept, one per line (# comments); see docs/security.md")
+    Path apiKeys;
+
     private List<String> evaluatorProperties() {
         return judgeUrl == null ? List.of("-Dmedv.evaluator.judge.model=" + judgeModel)
                 : List.of("-Dmedv.evaluator.judge.base-url=" + judgeUrl, "-Dmedv.evaluator.judge.model=" + judgeModel);
@@ -89,6 +101,13 @@ final class UpCommand implements Callable<Integer> {
         }
         List<String> tracing = otlpEndpoint == null ? List.of()
                 : Tracing.exportTo(otlpEndpoint, otlpProtocol == null ? "grpc" : otlpProtocol);
+
+        GatewaySecurity security;
+        try {
+            security = new GatewaySecurity(tlsCert, tlsKey, apiKeys);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException(tlsCert == null && tlsKey == null ? "api-keys" : "tls", e.getMessage());
+        }
         Path root = Launcher.repoRoot();
         Path modelDir = model;
         if (modelDir == null) {
@@ -106,7 +125,8 @@ final class UpCommand implements Callable<Integer> {
         out.println("starting medv (logs in " + s.runDir().resolve("logs") + ") ...");
         out.flush();
         PrintWriter err = spec.commandLine().getErr();
-        LocalStack stack = new LocalStack(s).device(device, dtype).denoisers(denoisers).supervision(SupervisedProcess.Policy.DEFAULT, line -> {
+        LocalStack stack = new LocalStack(s).device(device, dtype).denoisers(denoisers).gatewaySecurity(security)
+                .supervision(SupervisedProcess.Policy.DEFAULT, line -> {
             err.println(line);
             err.flush();
         });
@@ -120,8 +140,9 @@ final class UpCommand implements Callable<Integer> {
         out.println();
         out.println("medv is up");
         for (int g = 0; g < gateways; g++) {
-            out.println("  web page   http://localhost:" + (s.gatewayHttpPort() + 10 * g) + "/");
-            out.println("  gRPC       localhost:" + (s.gatewayGrpcPort() + 10 * g) + "  (medv.v1.Assistant/Ask)");
+            out.println("  web page   " + security.httpScheme() + "://localhost:" + (s.gatewayHttpPort() + 10 * g) + "/");
+            out.println("  gRPC       localhost:" + (s.gatewayGrpcPort() + 10 * g) + "  (medv.v1.Assistant/Ask"
+                    + (security.tls() ? ", TLS" : "") + ")");
         }
         for (int n = 0; n < denoisers; n++) {
             out.println("  denoiser   localhost:" + stack.denoiserGrpcPort(n) + "  (log " + s.runDir().resolve("logs")
@@ -130,8 +151,16 @@ final class UpCommand implements Callable<Integer> {
         out.println("  evaluator  http://localhost:" + s.evaluatorHttpPort() + "/runs");
         out.println("  Kafka      " + stack.bootstrapServers() + "  (topics medv.denoise.steps, medv.answers)");
         out.println("  model      " + modelDir);
-        out.println("Try: ./medv ask --image " + DEMO_MODEL + "/examples/mri-left-right.png \"Which side are the "
-                + "lesions on?\"");
+        if (apiKeys != null) {
+            out.println("  API keys   " + apiKeys + "  (send 'Authorization: Bearer KEY')");
+        }
+        if (security.tls() || apiKeys != null) {
+            // ./medv ask speaks plain gRPC without a key: point at the clients that do
+            out.println("Clients with TLS and keys: docs/security.md");
+        } else {
+            out.println("Try: ./medv ask --image " + DEMO_MODEL + "/examples/mri-left-right.png \"Which side are the "
+                    + "lesions on?\"");
+        }
         out.println("A crashed service restarts by itself (said here); Ctrl-C stops everything.");
         out.flush();
         stopped.await();

@@ -56,4 +56,17 @@ class UpFlagsCliTest {
         assertEquals("-Dquarkus.otel.exporter.otlp.traces.endpoint=http://collector:4317",
                 org.medv.cli.stack.Tracing.exportTo("http://collector:4317", "grpc").get(1));
     }
+
+    @Test
+    void tlsFilesGoTogetherAndMustBeReadableBeforeAnythingStarts() {
+        GenerateGoldenCliTest.Result half = GenerateGoldenCliTest.medv("up", "--tls-cert", "pom.xml");
+        assertEquals(2, half.code(), half.err());
+        assertTrue(half.err().contains("--tls-cert and --tls-key go together"), half.err());
+        assertFalse(half.out().contains("starting medv"), half.out());
+
+        GenerateGoldenCliTest.Result keys = GenerateGoldenCliTest.medv("up", "--api-keys", "no-such-keys-file");
+        assertEquals(2, keys.code(), keys.err());
+        assertTrue(keys.err().contains("cannot read no-such-keys-file"), keys.err());
+        assertFalse(keys.out().contains("starting medv"), keys.out());
+    }
 }

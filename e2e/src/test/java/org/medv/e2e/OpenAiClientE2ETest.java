@@ -5,24 +5,23 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.api.BeforeAll;
+import org.medv.e2e.Commands.Result;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.medv.e2e.Commands.blocks;
+import static org.medv.e2e.Commands.run;
 
 /**
  * The official {@code openai} npm client (version pinned in e2e/node/package-lock.json, installed here with
@@ -37,18 +36,18 @@ class OpenAiClientE2ETest {
 
     @BeforeAll
     static void install() {
-        assumeTrue(run(List.of("node", "--version"), NODE_DIR, Map.of(), 30).code == 0, "Node.js is not installed");
+        assumeTrue(run(List.of("node", "--version"), NODE_DIR, Map.of(), 30).code() == 0, "Node.js is not installed");
         Stack.get();
         Result npm = run(List.of("npm", "ci", "--no-audit", "--no-fund"), NODE_DIR, Map.of(), 300);
-        assertEquals(0, npm.code, "npm ci: " + npm.err);
+        assertEquals(0, npm.code(), "npm ci: " + npm.err());
     }
 
     @Test
     void theOfficialClientListsStreamsAndIsRefused() {
         Result r = run(List.of("node", "chat.mjs"), NODE_DIR, Map.of("MEDV_BASE_URL", "http://localhost:"
                 + Stack.http(0) + "/v1", "MEDV_IMAGE", Stack.repoRoot().resolve(IMAGE).toString()), 300);
-        assertEquals(0, r.code, r.err);
-        JsonObject seen = JsonParser.parseString(r.out).getAsJsonObject();
+        assertEquals(0, r.code(), r.err());
+        JsonObject seen = JsonParser.parseString(r.out()).getAsJsonObject();
 
         JsonObject model = seen.getAsJsonArray("models").get(0).getAsJsonObject();
         assertEquals("demo", model.get("id").getAsString(), "the model directory's name");
@@ -114,11 +113,11 @@ class OpenAiClientE2ETest {
         for (String curl : curls) {
             Result r = run(List.of("bash", "-c", curl.replace("localhost:8080", port)), Stack.repoRoot(), Map.of(),
                     120);
-            assertEquals(0, r.code, curl + "\n" + r.err);
-            assertTrue(r.out.contains("\"object\":\"chat.completion") || r.out.contains("\"object\":\"list\""),
-                    curl + "\n" + r.out);
+            assertEquals(0, r.code(), curl + "\n" + r.err());
+            assertTrue(r.out().contains("\"object\":\"chat.completion") || r.out().contains("\"object\":\"list\""),
+                    curl + "\n" + r.out());
             if (curl.contains("\"stream\": true")) {
-                assertTrue(r.out.strip().endsWith("data: [DONE]"), r.out);
+                assertTrue(r.out().strip().endsWith("data: [DONE]"), r.out());
             }
         }
         List<String> node = blocks(readme, "js");
@@ -126,46 +125,6 @@ class OpenAiClientE2ETest {
         Path script = NODE_DIR.resolve("readme-example.mjs");
         Files.writeString(script, node.get(0).replace("localhost:8080", port));
         Result r = run(List.of("node", script.toString()), Stack.repoRoot(), Map.of(), 120);
-        assertEquals(0, r.code, r.err);
-    }
-
-    private static List<String> blocks(String markdown, String lang) {
-        List<String> out = new ArrayList<>();
-        Matcher m = Pattern.compile("```" + lang + "\\n(.*?)```", Pattern.DOTALL).matcher(markdown);
-        while (m.find()) {
-            out.add(m.group(1));
-        }
-        return out;
-    }
-
-    private record Result(int code, String out, String err) {
-    }
-
-    /** Runs a command to its end (output to files, so a chatty child never blocks on a full pipe). */
-    private static Result run(List<String> command, Path dir, Map<String, String> env, int timeoutSeconds) {
-        try {
-            Path out = Files.createTempFile("openai-e2e", ".out");
-            Path err = Files.createTempFile("openai-e2e", ".err");
-            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
-            pb.environment().putAll(env);
-            Process p;
-            try {
-                p = pb.start();
-            } catch (IOException e) {
-                return new Result(-1, "", e.getMessage());
-            }
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return new Result(-2, Files.readString(out), "timed out after " + timeoutSeconds + " s: "
-                        + Files.readString(err));
-            }
-            return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        assertEquals(0, r.code(), r.err());
     }
 }

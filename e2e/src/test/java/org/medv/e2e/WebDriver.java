@@ -41,6 +41,11 @@ final class WebDriver implements AutoCloseable {
     }
 
     WebDriver(Path logDir) throws IOException {
+        this(logDir, List.of());
+    }
+
+    /** With more Chromium flags (e.g. a pinned test certificate: --ignore-certificate-errors-spki-list=HASH). */
+    WebDriver(Path logDir, List<String> extraArgs) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
@@ -56,6 +61,7 @@ final class WebDriver implements AutoCloseable {
                 "--disable-sync", "--user-data-dir=" + profile)) {
             args.add(a);
         }
+        extraArgs.forEach(args::add);
         JsonObject chrome = new JsonObject();
         chrome.addProperty("binary", CHROMIUM.toString());
         chrome.add("args", args);

@@ -65,8 +65,17 @@ public interface GatewayConfig {
         @WithDefault("10s")
         Duration stepsPartitionsRefresh();
 
-        /** Caps on the request's text and labels, checked before anything is tokenized. */
+        /** Caps on the request's text and labels, checked before anything is tokenized; the per-key limits. */
         Limits limits();
+
+        /**
+         * The API keys the public ports accept, one per line ({@link ApiKeys}) [MEDV_GATEWAY_API_KEYS_FILE]; unset,
+         * the gateway is open to anyone who reaches it (and says so once at start).
+         */
+        Optional<Path> apiKeysFile();
+
+        /** TLS on the public gRPC and HTTP ports ({@link TlsConfigSourceFactory} maps it onto Quarkus' keys). */
+        Tls tls();
 
         /** The OpenAI-compatible chat API ({@code /v1/chat/completions}, {@code /v1/models}). */
         OpenAi openai();
@@ -94,6 +103,22 @@ public interface GatewayConfig {
         /** The metadata's correlation id. */
         @WithDefault("256")
         int correlationIdChars();
+
+        /** Answers in flight at once per API key (only with medv.gateway.api-keys-file). */
+        @WithDefault("8")
+        int streamsPerKey();
+
+        /** Asks started per API key in any 60 s (only with medv.gateway.api-keys-file). */
+        @WithDefault("120")
+        int requestsPerKeyPerMinute();
+    }
+
+    interface Tls {
+        /** PEM certificate (chain) file; with {@link #key()} the public ports speak TLS only. */
+        Optional<Path> cert();
+
+        /** PEM private key file of {@link #cert()}. */
+        Optional<Path> key();
     }
 
     interface OpenAi {

@@ -66,14 +66,19 @@ public class HttpErrors {
         return HttpRequests.shown(m.length() > 200 ? m.substring(0, 200) : m);
     }
 
-    private static Response body(int status, ErrorInfo info) {
+    /** {@code {"error": {"code", "field", "message"}}}, the body of every refusal outside the OpenAI API. */
+    static String json(ErrorInfo info) {
         JsonObject error = new JsonObject();
         error.addProperty("code", info.getCode());
         error.addProperty("field", info.getField());
         error.addProperty("message", info.getMessage());
         JsonObject root = new JsonObject();
         root.add("error", error);
-        Response.ResponseBuilder r = Response.status(status).type(MediaType.APPLICATION_JSON).entity(root.toString());
+        return root.toString();
+    }
+
+    private static Response body(int status, ErrorInfo info) {
+        Response.ResponseBuilder r = Response.status(status).type(MediaType.APPLICATION_JSON).entity(json(info));
         if (status == 429 || status == 503) {
             // a full queue or a gateway that is not ready yet: worth retrying soon
             r.header("Retry-After", "1");

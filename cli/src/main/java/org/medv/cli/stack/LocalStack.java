@@ -41,6 +41,7 @@ public final class LocalStack implements AutoCloseable {
     private SupervisedProcess.Policy policy = SupervisedProcess.Policy.DEFAULT;
     private Consumer<String> report = line -> System.err.println(line);
     private String bootstrap;
+    private GatewaySecurity security = GatewaySecurity.NONE;
 
     public LocalStack(Settings settings) {
         this.settings = settings;
@@ -86,6 +87,12 @@ public final class LocalStack implements AutoCloseable {
         return settings.denoiserHttpPort() + 10 * n;
     }
 
+    /** TLS and API keys on the gateways' public ports; before {@link #start}. */
+    public LocalStack gatewaySecurity(GatewaySecurity security) {
+        this.security = security;
+        return this;
+    }
+
     public String bootstrapServers() {
         return bootstrap;
     }
@@ -103,7 +110,7 @@ public final class LocalStack implements AutoCloseable {
             if (settings.kafkaBootstrap() == null) {
                 requireFree(settings.kafkaPort(), "Kafka");
                 supervised("kafka", () -> KafkaBroker.start(settings.repoRoot(), settings.runDir().resolve("kafka"),
-                        settings.kafkaPort(), settings.kafkaPort() + 1, logs), null);
+                        settings.kafkaPort(), settings.kafkaPort() + 1, logs), null, GatewaySecurity.NONE);
                 bootstrap = "localhost:" + settings.kafkaPort();
             } else {
                 bootstrap = settings.kafkaBootstrap();
@@ -144,8 +151,8 @@ public final class LocalStack implements AutoCloseable {
                 evaluator.awaitHttpOk("http://localhost:" + settings.evaluatorHttpPort() + "/q/health/ready", ready);
             }
             for (int g = 0; g < gws.size(); g++) {
-                gws.get(g).awaitHttpOk("http://localhost:" + (settings.gatewayHttpPort() + 10 * g)
-                        + "/q/health/ready", ready);
+                gws.get(g).awaitHttpOk(security.httpScheme() + "://localhost:" + (settings.gatewayHttpPort() + 10 * g)
+                        + "/q/health/ready", ready, security.healthClient());
             }
             processes.forEach(SupervisedProcess::supervise);
             return this;
@@ -188,16 +195,24 @@ public final class LocalStack implements AutoCloseable {
         }
         cmd.addAll(extra);
         cmd.addAll(settings.extraProperties());
+        boolean gateway = module.equals("gateway");
+        if (gateway) {
+            cmd.addAll(security.properties());
+        }
         cmd.add("-jar");
         cmd.add(jar.toString());
         Path log = settings.runDir().resolve("logs").resolve(name + ".log");
+        String scheme = gateway ? security.httpScheme() : "http";
         return supervised(name, () -> ManagedProcess.start(name, cmd, log),
-                "http://localhost:" + httpPort + "/q/health/live").current();
+                scheme + "://localhost:" + httpPort + "/q/health/live", gateway ? security : GatewaySecurity.NONE)
+                .current();
     }
 
     /** Starts a child under supervision (watching begins once the whole stack is ready); its pids go to the file. */
-    private SupervisedProcess supervised(String name, Supplier<ManagedProcess> start, String livenessUrl) {
-        SupervisedProcess p = new SupervisedProcess(name, () -> track(start.get()), livenessUrl, policy, report);
+    private SupervisedProcess supervised(String name, Supplier<ManagedProcess> start, String livenessUrl,
+                                         GatewaySecurity probe) {
+        SupervisedProcess p = new SupervisedProcess(name, () -> track(start.get()), livenessUrl, probe.healthClient(),
+                policy, report);
         processes.add(p);
         return p;
     }

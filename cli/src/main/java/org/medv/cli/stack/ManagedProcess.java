@@ -76,7 +76,11 @@ public final class ManagedProcess implements AutoCloseable {
 
     /** Waits until {@code url} answers 200 (e.g. /q/health/ready); fails early if the process dies. */
     public void awaitHttpOk(String url, Duration timeout) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        awaitHttpOk(url, timeout, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build());
+    }
+
+    /** {@link #awaitHttpOk(String, Duration)} with this client (e.g. one that trusts an HTTPS certificate). */
+    public void awaitHttpOk(String url, Duration timeout, HttpClient http) {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             checkAlive();

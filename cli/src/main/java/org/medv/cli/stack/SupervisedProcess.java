@@ -37,7 +37,7 @@ public final class SupervisedProcess implements AutoCloseable {
     private final Consumer<String> report;
     private final Backoff backoff;
     private final Object stop = new Object();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http;
     private volatile ManagedProcess current;
     private volatile boolean stopping;
     private Thread watcher;
@@ -53,6 +53,14 @@ public final class SupervisedProcess implements AutoCloseable {
      */
     public SupervisedProcess(String name, Supplier<ManagedProcess> starter, String livenessUrl, Policy policy,
                              Consumer<String> report) {
+        this(name, starter, livenessUrl, HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build(), policy,
+                report);
+    }
+
+    /** With the client that probes {@code livenessUrl} (e.g. one that trusts the gateway's HTTPS certificate). */
+    public SupervisedProcess(String name, Supplier<ManagedProcess> starter, String livenessUrl, HttpClient http,
+                             Policy policy, Consumer<String> report) {
+        this.http = http;
         this.name = name;
         this.starter = starter;
         this.livenessUrl = livenessUrl;

@@ -42,6 +42,7 @@ public final class Statuses {
         return switch (code) {
             case INVALID_ARGUMENT, OUT_OF_RANGE -> 400;
             case RESOURCE_EXHAUSTED -> 429;
+            case UNAUTHENTICATED -> 401;
             case NOT_FOUND -> 404;
             case DEADLINE_EXCEEDED -> 504;
             case UNAVAILABLE -> 503;
