@@ -52,6 +52,34 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--dtype", paramLabel = "f32|f16", description = "model precision (default ${DEFAULT-VALUE})")
     String dtype = "f32";
 
+    @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client properties (security.protocol, "
+            + "sasl.*, ssl.*) for every Kafka client of every service; with --kafka (docs/security.md)")
+    Path kafkaConfig;
+
+    @Option(names = "--internal-tls-dir", paramLabel = "DIR", description = "mutual TLS between the gateway and "
+            + "vision/denoiser: DIR holds ca.crt and vision, denoiser, gateway .crt/.key in PEM (docs/security.md)")
+    Path internalTlsDir;
+
+    /** Inside the deployment: Kafka client settings and mutual TLS, checked before anything starts. */
+    private LocalStack secured(LocalStack stack) {
+        if (kafkaConfig != null) {
+            if (kafka == null) {
+                throw new InvalidRequestException("kafka-config", "--kafka-config needs --kafka HOST:PORT: the "
+                        + "broker that up starts itself listens on loopback without authentication");
+            }
+            try {
+                stack.kafkaConfig(kafkaConfig);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("kafka-config", e.getMessage());
+            }
+        }
+        try {
+            return internalTlsDir == null ? stack : stack.internalTls(internalTlsDir);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("internal-tls-dir", e.getMessage());
+        }
+    }
+
     private List<String> evaluatorProperties() {
         return judgeUrl == null ? List.of("-Dmedv.evaluator.judge.model=" + judgeModel)
                 : List.of("-Dmedv.evaluator.judge.base-url=" + judgeUrl, "-Dmedv.evaluator.judge.model=" + judgeModel);
@@ -81,13 +109,14 @@ final class UpCommand implements Callable<Integer> {
         LocalStack.Settings s = new LocalStack.Settings(root, modelDir, d.runDir(), kafka, d.kafkaPort(),
                 d.gatewayGrpcPort(), d.gatewayHttpPort(), d.visionGrpcPort(), d.visionHttpPort(),
                 d.denoiserGrpcPort(), d.denoiserHttpPort(), gateways, List.of(), d.evaluatorHttpPort(), evaluatorProperties());
+        PrintWriter err = spec.commandLine().getErr();
+        LocalStack stack = secured(new LocalStack(s)).device(device, dtype).supervision(
+                SupervisedProcess.Policy.DEFAULT, line -> {
+                    err.println(line);
+                    err.flush();
+                });
         out.println("starting medv (logs in " + s.runDir().resolve("logs") + ") ...");
         out.flush();
-        PrintWriter err = spec.commandLine().getErr();
-        LocalStack stack = new LocalStack(s).device(device, dtype).supervision(SupervisedProcess.Policy.DEFAULT, line -> {
-            err.println(line);
-            err.flush();
-        });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("stopping medv ...");

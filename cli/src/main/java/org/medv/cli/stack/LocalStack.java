@@ -34,7 +34,13 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Where the internal services listen: loopback only; the gateway alone listens on every address. */
+    static final String INTERNAL_HOST = "127.0.0.1";
+    static final String PUBLIC_HOST = "0.0.0.0";
+
     private List<String> modelProperties = List.of();
+    private Path kafkaConfigFile;
+    private InternalTls internalTls;
     private final Settings settings;
     private final List<SupervisedProcess> processes = new ArrayList<>();
     private SupervisedProcess.Policy policy = SupervisedProcess.Policy.DEFAULT;
@@ -61,6 +67,23 @@ public final class LocalStack implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A Kafka client properties file (SASL/TLS settings) that every Kafka client of every service applies
+     * ({@code medv.kafka.config-file}, see libs/kafka-config); only its path is passed, so no secret appears on a
+     * command line. A given cluster is checked with it before anything starts.
+     */
+    public LocalStack kafkaConfig(Path file) {
+        this.kafkaConfigFile = file.toAbsolutePath();
+        org.medv.kafka.KafkaClientFile.read(kafkaConfigFile); // a missing or unreadable file fails here
+        return this;
+    }
+
+    /** Mutual TLS between the gateway and vision/denoiser from a directory of PEM files ({@link InternalTls}). */
+    public LocalStack internalTls(Path dir) {
+        this.internalTls = InternalTls.from(dir);
+        return this;
+    }
+
     public String bootstrapServers() {
         return bootstrap;
     }
@@ -82,19 +105,21 @@ public final class LocalStack implements AutoCloseable {
                 bootstrap = "localhost:" + settings.kafkaPort();
             } else {
                 bootstrap = settings.kafkaBootstrap();
+                KafkaPreflight.check(bootstrap, kafkaConfigFile, Duration.ofSeconds(20));
             }
             ManagedProcess vision = service("vision-service", settings.visionGrpcPort(), settings.visionHttpPort(),
-                    modelProperties);
+                    concat(modelProperties, serverTls("vision")));
             // final records wait on disk for the broker, and a restart answers what the dead process had accepted
             ManagedProcess denoiser = service("denoiser-service", settings.denoiserGrpcPort(),
-                    settings.denoiserHttpPort(), concat(modelProperties, List.of("-Dmedv.denoiser.outbox-dir="
-                            + settings.runDir().resolve("denoiser-outbox").toAbsolutePath())));
+                    settings.denoiserHttpPort(), concat(concat(modelProperties, List.of("-Dmedv.denoiser.outbox-dir="
+                            + settings.runDir().resolve("denoiser-outbox").toAbsolutePath())), serverTls("denoiser")));
             List<ManagedProcess> gws = new ArrayList<>();
             for (int g = 0; g < settings.gateways(); g++) {
                 gws.add(service("gateway", settings.gatewayGrpcPort() + 10 * g, settings.gatewayHttpPort() + 10 * g,
-                        List.of("-Dquarkus.grpc.clients.vision.port=" + settings.visionGrpcPort(),
+                        concat(List.of("-Dquarkus.grpc.clients.vision.port=" + settings.visionGrpcPort(),
                                 "-Dquarkus.grpc.clients.denoiser.port=" + settings.denoiserGrpcPort(),
-                                "-Dmedv.gateway.instance-id=gateway-" + g)));
+                                "-Dmedv.gateway.instance-id=gateway-" + g),
+                                internalTls == null ? List.of() : internalTls.clientProperties())));
             }
             ManagedProcess evaluator = settings.evaluatorHttpPort() > 0
                     ? service("evaluator-service", 0, settings.evaluatorHttpPort(), settings.evaluatorProperties())
@@ -117,6 +142,10 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    private List<String> serverTls(String name) {
+        return internalTls == null ? List.of() : internalTls.serverProperties(name, settings.runDir().toAbsolutePath());
+    }
+
     private static List<String> concat(List<String> a, List<String> b) {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
@@ -132,14 +161,32 @@ public final class LocalStack implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(module + " is not built: " + jar + " is missing (mvn install)");
         }
+        List<String> cmd = command(module, grpcPort, httpPort, extra, jar);
+        String name = module + (module.equals("gateway") ? "-" + grpcPort : "");
+        Path log = settings.runDir().resolve("logs").resolve(name + ".log");
+        return supervised(name, () -> ManagedProcess.start(name, cmd, log),
+                "http://localhost:" + httpPort + "/q/health/live").current();
+    }
+
+    /**
+     * The command line of a service: the gateway listens on every address, the others on loopback only (their
+     * gRPC and HTTP/health ports), so that from another machine only the gateway can be reached.
+     */
+    List<String> command(String module, int grpcPort, int httpPort, List<String> extra, Path jar) {
+        String host = module.equals("gateway") ? PUBLIC_HOST : INTERNAL_HOST;
         List<String> cmd = new ArrayList<>(List.of(ManagedProcess.javaBinary(), "-Xmx1g",
                 "-XX:MaxDirectMemorySize=2g", "-Dai.djl.offline=true",
                 "-DDJL_CACHE_DIR=" + settings.repoRoot().resolve(".cache/djl"),
                 "-Dmedv.model.dir=" + settings.modelDir().toAbsolutePath(),
                 "-Dkafka.bootstrap.servers=" + bootstrap,
+                "-Dquarkus.http.host=" + host,
                 "-Dquarkus.http.port=" + httpPort));
         if (grpcPort > 0) {
+            cmd.add("-Dquarkus.grpc.server.host=" + host);
             cmd.add("-Dquarkus.grpc.server.port=" + grpcPort);
+        }
+        if (kafkaConfigFile != null) {
+            cmd.add("-D" + org.medv.kafka.KafkaClientFile.CONFIG_KEY + "=" + kafkaConfigFile);
         }
         int threads = engineThreads(module, Runtime.getRuntime().availableProcessors());
         if (threads > 0) {
@@ -149,10 +196,7 @@ public final class LocalStack implements AutoCloseable {
         cmd.addAll(settings.extraProperties());
         cmd.add("-jar");
         cmd.add(jar.toString());
-        String name = module + (module.equals("gateway") ? "-" + grpcPort : "");
-        Path log = settings.runDir().resolve("logs").resolve(name + ".log");
-        return supervised(name, () -> ManagedProcess.start(name, cmd, log),
-                "http://localhost:" + httpPort + "/q/health/live").current();
+        return cmd;
     }
 
     /** Starts a child under supervision (watching begins once the whole stack is ready); its pids go to the file. */
