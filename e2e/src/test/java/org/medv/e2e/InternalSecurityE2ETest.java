@@ -86,7 +86,9 @@ class InternalSecurityE2ETest {
         for (String name : List.of("vision", "denoiser", "gateway")) {
             ca.issue(name).write(tls.resolve(name + ".crt"), tls.resolve(name + ".key"));
         }
-        stack = new LocalStack(settings(root)).kafkaConfig(clientFile).internalTls(tls).start();
+        // its own stack beside the shared one: on a machine busy with other builds, starting may take long
+        stack = new LocalStack(settings(root)).kafkaConfig(clientFile).internalTls(tls)
+                .readyTimeout(Duration.ofMinutes(10)).start();
     }
 
     private static LocalStack.Settings settings(Path root) {

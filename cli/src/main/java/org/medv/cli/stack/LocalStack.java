@@ -41,6 +41,7 @@ public final class LocalStack implements AutoCloseable {
     private List<String> modelProperties = List.of();
     private Path kafkaConfigFile;
     private InternalTls internalTls;
+    private Duration readyTimeout = Duration.ofMinutes(3);
     private final Settings settings;
     private final List<SupervisedProcess> processes = new ArrayList<>();
     private SupervisedProcess.Policy policy = SupervisedProcess.Policy.DEFAULT;
@@ -75,6 +76,12 @@ public final class LocalStack implements AutoCloseable {
     public LocalStack kafkaConfig(Path file) {
         this.kafkaConfigFile = file.toAbsolutePath();
         org.medv.kafka.KafkaClientFile.read(kafkaConfigFile); // a missing or unreadable file fails here
+        return this;
+    }
+
+    /** How long each service may take to become ready (3 minutes; a test on a crowded machine may wait longer). */
+    public LocalStack readyTimeout(Duration timeout) {
+        this.readyTimeout = timeout;
         return this;
     }
 
@@ -124,7 +131,7 @@ public final class LocalStack implements AutoCloseable {
             ManagedProcess evaluator = settings.evaluatorHttpPort() > 0
                     ? service("evaluator-service", 0, settings.evaluatorHttpPort(), settings.evaluatorProperties())
                     : null;
-            Duration ready = Duration.ofMinutes(3);
+            Duration ready = readyTimeout;
             vision.awaitHttpOk("http://localhost:" + settings.visionHttpPort() + "/q/health/ready", ready);
             denoiser.awaitHttpOk("http://localhost:" + settings.denoiserHttpPort() + "/q/health/ready", ready);
             if (evaluator != null) {
