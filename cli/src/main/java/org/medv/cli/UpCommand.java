@@ -77,6 +77,34 @@ final class UpCommand implements Callable<Integer> {
             description = "API keys the gateways accept, one per line (# comments); see docs/security.md")
     Path apiKeys;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client properties (security.protocol, "
+            + "sasl.*, ssl.*) for every Kafka client of every service; with --kafka (docs/security.md)")
+    Path kafkaConfig;
+
+    @Option(names = "--internal-tls-dir", paramLabel = "DIR", description = "mutual TLS between the gateway and "
+            + "vision/denoiser: DIR holds ca.crt and vision, denoiser, gateway .crt/.key in PEM (docs/security.md)")
+    Path internalTlsDir;
+
+    /** Inside the deployment: Kafka client settings and mutual TLS, checked before anything starts. */
+    private LocalStack secured(LocalStack stack) {
+        if (kafkaConfig != null) {
+            if (kafka == null) {
+                throw new InvalidRequestException("kafka-config", "--kafka-config needs --kafka HOST:PORT: the "
+                        + "broker that up starts itself listens on loopback without authentication");
+            }
+            try {
+                stack.kafkaConfig(kafkaConfig);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidRequestException("kafka-config", e.getMessage());
+            }
+        }
+        try {
+            return internalTlsDir == null ? stack : stack.internalTls(internalTlsDir);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("internal-tls-dir", e.getMessage());
+        }
+    }
+
     private List<String> evaluatorProperties() {
         return judgeUrl == null ? List.of("-Dmedv.evaluator.judge.model=" + judgeModel)
                 : List.of("-Dmedv.evaluator.judge.base-url=" + judgeUrl, "-Dmedv.evaluator.judge.model=" + judgeModel);
@@ -125,7 +153,7 @@ final class UpCommand implements Callable<Integer> {
         out.println("starting medv (logs in " + s.runDir().resolve("logs") + ") ...");
         out.flush();
         PrintWriter err = spec.commandLine().getErr();
-        LocalStack stack = new LocalStack(s).device(device, dtype).denoisers(denoisers).gatewaySecurity(security)
+        LocalStack stack = secured(new LocalStack(s)).device(device, dtype).denoisers(denoisers).gatewaySecurity(security)
                 .supervision(SupervisedProcess.Policy.DEFAULT, line -> {
             err.println(line);
             err.flush();

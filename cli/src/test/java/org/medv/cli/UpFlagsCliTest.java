@@ -69,4 +69,27 @@ class UpFlagsCliTest {
         assertTrue(keys.err().contains("cannot read no-such-keys-file"), keys.err());
         assertFalse(keys.out().contains("starting medv"), keys.out());
     }
+
+    @Test
+    void kafkaClientSettingsAndInternalTlsAreCheckedBeforeAnythingStarts() throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile("medv-kafka", ".properties");
+        try {
+            GenerateGoldenCliTest.Result local = GenerateGoldenCliTest.medv("up", "--kafka-config", file.toString());
+            assertEquals(2, local.code(), local.err());
+            assertTrue(local.err().contains("--kafka-config needs --kafka HOST:PORT"), local.err());
+            assertFalse(local.out().contains("starting medv"), local.out());
+        } finally {
+            java.nio.file.Files.delete(file);
+        }
+
+        GenerateGoldenCliTest.Result missing = GenerateGoldenCliTest.medv("up", "--kafka", "localhost:1",
+                "--kafka-config", file.toString());
+        assertEquals(2, missing.code(), missing.err());
+        assertTrue(missing.err().contains("medv.kafka.config-file: " + file + " is not a file"), missing.err());
+
+        GenerateGoldenCliTest.Result tls = GenerateGoldenCliTest.medv("up", "--internal-tls-dir", "/nonexistent");
+        assertEquals(2, tls.code(), tls.err());
+        assertTrue(tls.err().contains("--internal-tls-dir: /nonexistent/ca.crt is missing"), tls.err());
+        assertFalse(tls.out().contains("starting medv"), tls.out());
+    }
 }

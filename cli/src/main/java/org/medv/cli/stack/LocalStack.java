@@ -34,8 +34,15 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /** Where the internal services listen: loopback only; the gateway alone listens on every address. */
+    static final String INTERNAL_HOST = "127.0.0.1";
+    static final String PUBLIC_HOST = "0.0.0.0";
+
     private List<String> modelProperties = List.of();
     private int denoisers = 1;
+    private Path kafkaConfigFile;
+    private InternalTls internalTls;
+    private Duration readyTimeout = Duration.ofMinutes(3);
     private final Settings settings;
     private final List<SupervisedProcess> processes = new ArrayList<>();
     private SupervisedProcess.Policy policy = SupervisedProcess.Policy.DEFAULT;
@@ -93,6 +100,29 @@ public final class LocalStack implements AutoCloseable {
         return this;
     }
 
+    /**
+     * A Kafka client properties file (SASL/TLS settings) that every Kafka client of every service applies
+     * ({@code medv.kafka.config-file}, see libs/kafka-config); only its path is passed, so no secret appears on a
+     * command line. A given cluster is checked with it before anything starts.
+     */
+    public LocalStack kafkaConfig(Path file) {
+        this.kafkaConfigFile = file.toAbsolutePath();
+        org.medv.kafka.KafkaClientFile.read(kafkaConfigFile); // a missing or unreadable file fails here
+        return this;
+    }
+
+    /** How long each service may take to become ready (3 minutes; a test on a crowded machine may wait longer). */
+    public LocalStack readyTimeout(Duration timeout) {
+        this.readyTimeout = timeout;
+        return this;
+    }
+
+    /** Mutual TLS between the gateway and vision/denoiser from a directory of PEM files ({@link InternalTls}). */
+    public LocalStack internalTls(Path dir) {
+        this.internalTls = InternalTls.from(dir);
+        return this;
+    }
+
     public String bootstrapServers() {
         return bootstrap;
     }
@@ -114,9 +144,10 @@ public final class LocalStack implements AutoCloseable {
                 bootstrap = "localhost:" + settings.kafkaPort();
             } else {
                 bootstrap = settings.kafkaBootstrap();
+                KafkaPreflight.check(bootstrap, kafkaConfigFile, Duration.ofSeconds(20));
             }
             ManagedProcess vision = service("vision-service", "vision-service", settings.visionGrpcPort(),
-                    settings.visionHttpPort(), modelProperties);
+                    settings.visionHttpPort(), concat(modelProperties, serverTls("vision")));
             List<ManagedProcess> dns = new ArrayList<>();
             List<String> addresses = new ArrayList<>();
             for (int d = 0; d < denoisers; d++) {
@@ -124,9 +155,9 @@ public final class LocalStack implements AutoCloseable {
                 // accepted: one outbox and one instance id (its transactional id) per denoiser
                 Path outbox = settings.runDir().resolve(d == 0 ? "denoiser-outbox" : "denoiser-outbox-" + d);
                 dns.add(service("denoiser-service", d == 0 ? "denoiser-service" : "denoiser-service-" + d,
-                        denoiserGrpcPort(d), denoiserHttpPort(d), concat(modelProperties, List.of(
+                        denoiserGrpcPort(d), denoiserHttpPort(d), concat(concat(modelProperties, List.of(
                                 "-Dmedv.denoiser.outbox-dir=" + outbox.toAbsolutePath(),
-                                "-Dmedv.denoiser.instance-id=denoiser-" + d))));
+                                "-Dmedv.denoiser.instance-id=denoiser-" + d)), serverTls("denoiser"))));
                 addresses.add("localhost:" + denoiserGrpcPort(d));
             }
             String denoiserTarget = denoisers == 1 ? "-Dquarkus.grpc.clients.denoiser.port=" + denoiserGrpcPort(0)
@@ -135,14 +166,15 @@ public final class LocalStack implements AutoCloseable {
             for (int g = 0; g < settings.gateways(); g++) {
                 int grpc = settings.gatewayGrpcPort() + 10 * g;
                 gws.add(service("gateway", "gateway-" + grpc, grpc, settings.gatewayHttpPort() + 10 * g,
-                        List.of("-Dquarkus.grpc.clients.vision.port=" + settings.visionGrpcPort(), denoiserTarget,
-                                "-Dmedv.gateway.instance-id=gateway-" + g)));
+                        concat(List.of("-Dquarkus.grpc.clients.vision.port=" + settings.visionGrpcPort(),
+                                denoiserTarget, "-Dmedv.gateway.instance-id=gateway-" + g),
+                                internalTls == null ? List.of() : internalTls.clientProperties())));
             }
             ManagedProcess evaluator = settings.evaluatorHttpPort() > 0
                     ? service("evaluator-service", "evaluator-service", 0, settings.evaluatorHttpPort(),
                             settings.evaluatorProperties())
                     : null;
-            Duration ready = Duration.ofMinutes(3);
+            Duration ready = readyTimeout;
             vision.awaitHttpOk("http://localhost:" + settings.visionHttpPort() + "/q/health/ready", ready);
             for (int d = 0; d < dns.size(); d++) {
                 dns.get(d).awaitHttpOk("http://localhost:" + denoiserHttpPort(d) + "/q/health/ready", ready);
@@ -162,6 +194,10 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    private List<String> serverTls(String name) {
+        return internalTls == null ? List.of() : internalTls.serverProperties(name, settings.runDir().toAbsolutePath());
+    }
+
     private static List<String> concat(List<String> a, List<String> b) {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
@@ -177,14 +213,34 @@ public final class LocalStack implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(module + " is not built: " + jar + " is missing (mvn install)");
         }
+        List<String> cmd = command(module, grpcPort, httpPort, extra, jar);
+        Path log = settings.runDir().resolve("logs").resolve(name + ".log");
+        boolean gateway = module.equals("gateway");
+        String scheme = gateway ? security.httpScheme() : "http";
+        return supervised(name, () -> ManagedProcess.start(name, cmd, log),
+                scheme + "://localhost:" + httpPort + "/q/health/live", gateway ? security : GatewaySecurity.NONE)
+                .current();
+    }
+
+    /**
+     * The command line of a service: the gateway listens on every address, the others on loopback only (their
+     * gRPC and HTTP/health ports), so that from another machine only the gateway can be reached.
+     */
+    List<String> command(String module, int grpcPort, int httpPort, List<String> extra, Path jar) {
+        String host = module.equals("gateway") ? PUBLIC_HOST : INTERNAL_HOST;
         List<String> cmd = new ArrayList<>(List.of(ManagedProcess.javaBinary(), "-Xmx1g",
                 "-XX:MaxDirectMemorySize=2g", "-Dai.djl.offline=true",
                 "-DDJL_CACHE_DIR=" + settings.repoRoot().resolve(".cache/djl"),
                 "-Dmedv.model.dir=" + settings.modelDir().toAbsolutePath(),
                 "-Dkafka.bootstrap.servers=" + bootstrap,
+                "-Dquarkus.http.host=" + host,
                 "-Dquarkus.http.port=" + httpPort));
         if (grpcPort > 0) {
+            cmd.add("-Dquarkus.grpc.server.host=" + host);
             cmd.add("-Dquarkus.grpc.server.port=" + grpcPort);
+        }
+        if (kafkaConfigFile != null) {
+            cmd.add("-D" + org.medv.kafka.KafkaClientFile.CONFIG_KEY + "=" + kafkaConfigFile);
         }
         int threads = engineThreads(module, Runtime.getRuntime().availableProcessors());
         if (module.equals("denoiser-service")) {
@@ -201,11 +257,7 @@ public final class LocalStack implements AutoCloseable {
         }
         cmd.add("-jar");
         cmd.add(jar.toString());
-        Path log = settings.runDir().resolve("logs").resolve(name + ".log");
-        String scheme = gateway ? security.httpScheme() : "http";
-        return supervised(name, () -> ManagedProcess.start(name, cmd, log),
-                scheme + "://localhost:" + httpPort + "/q/health/live", gateway ? security : GatewaySecurity.NONE)
-                .current();
+        return cmd;
     }
 
     /** Starts a child under supervision (watching begins once the whole stack is ready); its pids go to the file. */

@@ -1,0 +1,100 @@
+package org.medv.cli.stack;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.medv.testkit.TestCertificates;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command lines {@code up} starts the services with: listen addresses, Kafka client file, internal TLS. */
+class LocalStackCommandTest {
+    @TempDir
+    Path dir;
+
+    private LocalStack stack() {
+        return new LocalStack(LocalStack.Settings.defaults(dir, dir.resolve("model")));
+    }
+
+    private static String value(List<String> cmd, String key) {
+        List<String> found = cmd.stream().filter(a -> a.startsWith("-D" + key + "=")).toList();
+        assertTrue(found.size() <= 1, key + " set twice: " + found);
+        return found.isEmpty() ? null : found.get(0).substring(key.length() + 3);
+    }
+
+    private static List<String> cmd(LocalStack s, String module, int grpc) {
+        return s.command(module, grpc, 8000, List.of(), Path.of(module + ".jar"));
+    }
+
+    @Test
+    void internalServicesListenOnLoopbackOnlyAndTheGatewayOnEveryAddress() {
+        LocalStack s = stack();
+        for (String internal : List.of("vision-service", "denoiser-service")) {
+            List<String> c = cmd(s, internal, 9100);
+            assertEquals("127.0.0.1", value(c, "quarkus.http.host"), internal);
+            assertEquals("127.0.0.1", value(c, "quarkus.grpc.server.host"), internal);
+        }
+        List<String> evaluator = cmd(s, "evaluator-service", 0);
+        assertEquals("127.0.0.1", value(evaluator, "quarkus.http.host"));
+        List<String> gateway = cmd(s, "gateway", 9000);
+        assertEquals("0.0.0.0", value(gateway, "quarkus.http.host"));
+        assertEquals("0.0.0.0", value(gateway, "quarkus.grpc.server.host"));
+    }
+
+    @Test
+    void theKafkaClientFileReachesEveryServiceByPathOnly() throws IOException {
+        Path file = dir.resolve("client.properties");
+        Files.writeString(file, "security.protocol=SASL_SSL\nsasl.jaas.config=x required password=\"s3cret\";\n");
+        LocalStack s = stack().kafkaConfig(file);
+        for (String module : List.of("vision-service", "denoiser-service", "gateway", "evaluator-service")) {
+            List<String> c = cmd(s, module, module.equals("evaluator-service") ? 0 : 9100);
+            assertEquals(file.toAbsolutePath().toString(), value(c, "medv.kafka.config-file"), module);
+            assertFalse(String.join(" ", c).contains("s3cret"), module);
+        }
+        assertEquals(null, value(cmd(stack(), "gateway", 9000), "medv.kafka.config-file"));
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> stack().kafkaConfig(dir.resolve("nope.properties")));
+        assertTrue(missing.getMessage().contains("nope.properties"), missing.getMessage());
+    }
+
+    @Test
+    void internalTlsRequiresClientCertificatesOnTheModelServicesAndGivesTheGatewayOne() throws Exception {
+        TestCertificates ca = TestCertificates.authority("medv internal CA");
+        Path tls = Files.createDirectories(dir.resolve("tls"));
+        ca.writeCa(tls.resolve("ca.crt"));
+        for (String name : List.of("vision", "denoiser", "gateway")) {
+            ca.issue(name).write(tls.resolve(name + ".crt"), tls.resolve(name + ".key"));
+        }
+        InternalTls internal = InternalTls.from(tls);
+        List<String> server = internal.serverProperties("denoiser", dir);
+        assertEquals("REQUIRED", value(server, "quarkus.grpc.server.ssl.client-auth"));
+        assertEquals(tls.resolve("denoiser.crt").toString(), value(server, "quarkus.grpc.server.ssl.certificate"));
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(Path.of(value(server, "quarkus.grpc.server.ssl.trust-store")))) {
+            trust.load(in, value(server, "quarkus.grpc.server.ssl.trust-store-password").toCharArray());
+        }
+        assertEquals(ca.ca(), trust.getCertificate(trust.aliases().nextElement()), "the trust store holds the CA");
+
+        List<String> client = internal.clientProperties();
+        for (String name : List.of("vision", "denoiser")) {
+            String c = "quarkus.grpc.clients." + name;
+            assertEquals("tls", value(client, c + ".negotiation-type"));
+            assertEquals(tls.resolve("gateway.crt").toString(), value(client, c + ".ssl.certificate"));
+            assertEquals(tls.resolve("gateway.key").toString(), value(client, c + ".ssl.key"));
+            assertEquals(tls.resolve("ca.crt").toString(), value(client, c + ".ssl.trust-store"));
+        }
+
+        Files.delete(tls.resolve("gateway.key"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InternalTls.from(tls));
+        assertTrue(e.getMessage().contains("gateway.key is missing"), e.getMessage());
+    }
+}
