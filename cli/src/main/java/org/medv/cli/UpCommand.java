@@ -150,14 +150,15 @@ final class UpCommand implements Callable<Integer> {
                 d.gatewayGrpcPort(), d.gatewayHttpPort(), d.visionGrpcPort(), d.visionHttpPort(),
                 d.denoiserGrpcPort(), d.denoiserHttpPort(), gateways, tracing, d.evaluatorHttpPort(),
                 evaluatorProperties());
+        PrintWriter err = spec.commandLine().getErr();
+        // the Kafka client file and the internal certificates are checked (secured) before anything starts
+        LocalStack stack = secured(new LocalStack(s)).device(device, dtype).denoisers(denoisers)
+                .gatewaySecurity(security).supervision(SupervisedProcess.Policy.DEFAULT, line -> {
+                    err.println(line);
+                    err.flush();
+                });
         out.println("starting medv (logs in " + s.runDir().resolve("logs") + ") ...");
         out.flush();
-        PrintWriter err = spec.commandLine().getErr();
-        LocalStack stack = secured(new LocalStack(s)).device(device, dtype).denoisers(denoisers).gatewaySecurity(security)
-                .supervision(SupervisedProcess.Policy.DEFAULT, line -> {
-            err.println(line);
-            err.flush();
-        });
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.err.println("stopping medv ...");
