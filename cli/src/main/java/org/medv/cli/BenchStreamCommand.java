@@ -64,6 +64,12 @@ final class BenchStreamCommand implements Callable<Integer> {
             description = "decoding mode: exact, none|prefix|dual with +t<threshold> and /r<refresh> (default exact)")
     String mode = "exact";
 
+    @Option(names = "--warmup", paramLabel = "N",
+            description = "requests sent one at a time before measuring, then one round at the largest level up to 8"
+                    + " clients (the services' JIT compilers settle; default ${DEFAULT-VALUE}); the in-process"
+                    + " baseline warms up as many times")
+    int warmup = 20;
+
     @Option(names = "--no-in-process",
             description = "skip timing the same request in this process on the served model")
     boolean noInProcess;
@@ -84,6 +90,10 @@ final class BenchStreamCommand implements Callable<Integer> {
         PrintWriter out = output.log(spec); // the text report; stderr when stdout holds the JSON
         JsonObject result = new JsonObject();
         JsonArray levels = new JsonArray();
+        if (warmup < 0 || requests < 1) {
+            throw new InvalidRequestException(warmup < 0 ? "--warmup" : "--requests",
+                    warmup < 0 ? "must be 0 or more" : "must be 1 or more");
+        }
         LocalStack stack = null;
         if (ManagedProcess.portFree(port)) {
             Path root = Launcher.repoRoot();
@@ -97,7 +107,7 @@ final class BenchStreamCommand implements Callable<Integer> {
             out.flush();
             stack = new LocalStack(new LocalStack.Settings(root, model, d.runDir(), null, d.kafkaPort(), port,
                     d.gatewayHttpPort(), d.visionGrpcPort(), d.visionHttpPort(), d.denoiserGrpcPort(),
-                    d.denoiserHttpPort(), 1, List.of("-Dmedv.denoiser.queue-capacity=64"), 0, List.of())).start();
+                    d.denoiserHttpPort(), 1, List.of(), 0, List.of())).start(); // `up`'s defaults
         }
         ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
         try {
@@ -111,13 +121,26 @@ final class BenchStreamCommand implements Callable<Integer> {
                     .setOptions(org.medv.serving.ProtoOptions.resolved(GenerationOptions.newBuilder()
                             .setNoStop(true).build(), decoding)).build();
             if (!noInProcess) {
+                // as many PyTorch threads as `up` gives the denoiser on this machine: the same work on the same
+                // resources, without the services around it
+                int threads = LocalStack.engineThreads("denoiser-service", Runtime.getRuntime().availableProcessors());
+                System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
                 double ms = inProcess(model != null ? model : Launcher.repoRoot().resolve(UpCommand.DEMO_MODEL),
-                        png, decoding);
-                out.printf("in process: %.0f ms per request (best of 3, vision and generation, this JVM)%n", ms);
+                        png, decoding, warmup, requests);
+                out.printf("in process: %.0f ms per request (p50 of %d after %d warm-up runs, vision and generation,"
+                        + " %d PyTorch thread(s), this JVM)%n", ms, requests, warmup, threads);
                 result.addProperty("in_process_ms", ms);
+                result.addProperty("in_process_threads", threads);
             }
-            run(channel, req, 1, 1); // warm-up
-            out.printf("gen_length=%d block_length=%d steps=%d mode=%s, every step streamed, %d requests per"
+            for (int w = 0; w < warmup; w++) {
+                run(channel, req, 1, 1);
+            }
+            int widest = clients.stream().mapToInt(Integer::intValue).filter(n -> n <= 8).max().orElse(1);
+            if (warmup > 0 && widest > 1) {
+                run(channel, req, widest, 1); // batched steps warm up too
+            }
+            result.addProperty("warmup", warmup);
+            out.printf("gen_length=%d block_length=%d steps=%d mode=%s, no stop sequence, %d requests per"
                     + " client%n", genLength, blockLength, steps, decoding.modeName(), requests);
             result.addProperty("mode", decoding.modeName());
             result.addProperty("gen_length", genLength);
@@ -128,6 +151,7 @@ final class BenchStreamCommand implements Callable<Integer> {
             out.println("| clients | requests | rejected | first event p50 / p99 (ms) | final event p50 / p99 (ms) "
                     + "| publish-to-client p50 / p99 (ms) | events/s |");
             out.println("|---|---|---|---|---|---|---|");
+            double eventsPerRequest = -1;
             for (int n : clients) {
                 long t0 = System.nanoTime();
                 List<Sample> samples = run(channel, req, n, requests);
@@ -136,14 +160,19 @@ final class BenchStreamCommand implements Callable<Integer> {
                 List<Long> fin = new ArrayList<>();
                 List<Long> hops = new ArrayList<>();
                 long rejected = 0;
+                long accepted = 0;
                 for (Sample s : samples) {
                     if (s.rejected) {
                         rejected++;
                         continue;
                     }
+                    accepted++;
                     first.add(s.firstMs);
                     fin.add(s.finalMs);
                     hops.addAll(s.hopMicros);
+                }
+                if (accepted > 0) {
+                    eventsPerRequest = (double) hops.size() / accepted - 1; // less the final event
                 }
                 out.printf("| %d | %d | %d | %d / %d | %d / %d | %.1f / %.1f | %.0f |%n", n, samples.size(),
                         rejected, pct(first, 50), pct(first, 99), pct(fin, 50), pct(fin, 99),
@@ -160,6 +189,11 @@ final class BenchStreamCommand implements Callable<Integer> {
                 levels.add(level);
             }
             result.add("levels", levels);
+            if (eventsPerRequest >= 0) {
+                // the denoiser's medv.denoiser.step-stride decides how many steps it publishes; say what arrived
+                out.printf("step events per request: %.1f of %d steps%n", eventsPerRequest, steps);
+                result.addProperty("step_events_per_request", eventsPerRequest);
+            }
             summarize(out, result, levels);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -204,20 +238,23 @@ final class BenchStreamCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** The same request without the stack: image encoding and generation on the model loaded in this JVM. */
-    private static double inProcess(Path dir, byte[] png, org.medv.model.sampler.GenerationOptions o) {
+    /**
+     * The same request without the stack: image encoding and generation on the model loaded in this JVM; the p50 of
+     * {@code runs} after {@code warmup} runs, as the stack's final event p50 is taken.
+     */
+    private static double inProcess(Path dir, byte[] png, org.medv.model.sampler.GenerationOptions o, int warmup,
+                                    int runs) {
         try (org.medv.model.MedvModel m = org.medv.model.MedvModel.load(org.medv.model.LoadOptions.of(dir, null))) {
             int[] prompt = m.prompts().promptIds(QUESTION, 1);
-            double best = Double.MAX_VALUE;
-            for (int r = 0; r < 4; r++) { // the first is a warm-up
+            List<Long> times = new ArrayList<>();
+            for (int r = 0; r < warmup + runs; r++) {
                 long t = System.nanoTime();
                 m.generate(prompt, List.of(png), o, e -> { });
-                double ms = (System.nanoTime() - t) / 1e6;
-                if (r > 0) {
-                    best = Math.min(best, ms);
+                if (r >= warmup) {
+                    times.add((System.nanoTime() - t) / 1000);
                 }
             }
-            return best;
+            return pct(times, 50) / 1000.0;
         }
     }
 

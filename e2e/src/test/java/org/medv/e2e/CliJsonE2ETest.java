@@ -55,8 +55,14 @@ class CliJsonE2ETest {
     void benchStreamReportsEachLevel() {
         Stack.get();
         JsonObject o = medv("bench", "stream", "--port", Integer.toString(Stack.grpc(0)), "--clients", "1",
-                "--requests", "2", "--gen-length", "8", "--block-length", "8", "--steps", "8", "--format", "json");
+                "--requests", "2", "--gen-length", "8", "--block-length", "8", "--steps", "8", "--warmup", "2",
+                "--format", "json");
         assertEquals(8, o.get("gen_length").getAsInt());
+        assertEquals(2, o.get("warmup").getAsInt());
+        // the in-process baseline runs on as many PyTorch threads as `up` gives the denoiser
+        assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors() - 1),
+                o.get("in_process_threads").getAsInt());
+        assertTrue(o.get("in_process_ms").getAsDouble() > 0, o.toString());
         assertEquals(8, o.get("block_length").getAsInt());
         assertEquals(8, o.get("steps").getAsInt());
         assertEquals(2, o.get("requests_per_client").getAsInt());

@@ -276,7 +276,7 @@ public final class LocalStack implements AutoCloseable {
      * denoiser against 8 ms in-process). The denoiser keeps every core but one, vision (one encode per request)
      * one core on small machines; other services hold no engine (0: not set).
      */
-    static int engineThreads(String module, int cores) {
+    public static int engineThreads(String module, int cores) {
         return switch (module) {
             case "denoiser-service" -> Math.max(1, cores - 1);
             case "vision-service" -> cores <= 4 ? 1 : Math.max(1, cores / 4);

@@ -15,7 +15,10 @@ import org.medv.model.sampler.SequenceInput;
 import org.medv.model.sampler.SequenceOutput;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * LLaDA's mask predictor: a Llama-style decoder stack without causal masking (LLaDA-V {@code modeling_llada.py}).
@@ -163,16 +166,21 @@ public final class LladaModel implements MaskPredictor, AutoCloseable {
 
     /**
      * The inference forward: several sequences packed along one axis ([1, sum n, hidden]), so every projection and
-     * MLP runs once for all of them, while attention runs per sequence over its own keys: its cached context (if
-     * any) and its forwarded positions. Packing needs no padding, and a sequence's numbers do not depend on the
-     * others in the pack. Intermediates are freed layer by layer; only the logits (and kept keys and values) survive.
+     * MLP runs once for all of them. Attention runs per group of sequences of one shape (as many positions, as long
+     * a cached context): a group's queries, keys and values are stacked into one batch, so a step of eight
+     * same-shaped requests costs one attention, not eight; each sequence still attends only to its own keys (its
+     * cached context, if any, and its forwarded positions). Packing needs no padding, and a sequence's numbers do not
+     * depend on the others in the pack. Intermediates are freed layer by layer; only the logits (and kept keys and
+     * values) survive.
      */
     @Override
     public List<SequenceOutput> forward(NDManager out, List<SequenceInput> sequences) {
         int count = sequences.size();
-        long[] offsets = new long[count + 1];
-        for (int i = 0; i < count; i++) {
-            offsets[i + 1] = offsets[i] + sequences.get(i).length();
+        List<int[]> groups = shapeGroups(sequences);
+        int[] order = groups.stream().flatMapToInt(Arrays::stream).toArray(); // packing order
+        long[] offsets = new long[count + 1]; // by packing index
+        for (int p = 0; p < count; p++) {
+            offsets[p + 1] = offsets[p] + sequences.get(order[p]).length();
         }
         long total = offsets[count];
         int layers = weights.layers().size();
@@ -187,9 +195,9 @@ public final class LladaModel implements MaskPredictor, AutoCloseable {
         try (NDManager scope = out.newSubManager()) {
             long[] positions = new long[(int) total];
             NDList parts = new NDList();
-            for (int i = 0; i < count; i++) {
-                SequenceInput s = sequences.get(i);
-                System.arraycopy(s.positions(), 0, positions, (int) offsets[i], s.length());
+            for (int p = 0; p < count; p++) {
+                SequenceInput s = sequences.get(order[p]);
+                System.arraycopy(s.positions(), 0, positions, (int) offsets[p], s.length());
                 parts.add(s.embeds());
             }
             NDArray x = (count == 1 ? parts.head().duplicate() : NDArrays.concat(parts, 0)).expandDims(0);
@@ -206,26 +214,13 @@ public final class LladaModel implements MaskPredictor, AutoCloseable {
                             cosSin);
                     NDArray v = heads(linear(n, layer.v()), 1, total, config.numKeyValueHeads());
                     NDList attended = new NDList();
-                    for (int i = 0; i < count; i++) {
-                        SequenceInput s = sequences.get(i);
-                        NDArray qi = count == 1 ? q : q.get(new NDIndex(":, :, " + offsets[i] + ":" + offsets[i + 1]));
-                        NDArray ki = count == 1 ? k : k.get(new NDIndex(":, :, " + offsets[i] + ":" + offsets[i + 1]));
-                        NDArray vi = count == 1 ? v : v.get(new NDIndex(":, :, " + offsets[i] + ":" + offsets[i + 1]));
-                        if (s.keepKv()) {
-                            keptK[i][l] = ki.duplicate();
-                            keptV[i][l] = vi.duplicate();
-                            keptK[i][l].attach(out);
-                            keptV[i][l].attach(out);
-                        }
-                        if (s.context() != null) {
-                            ki = s.context().keys(l).concat(ki, 2);
-                            vi = s.context().values(l).concat(vi, 2);
-                            ki.attach(lm); // the result of an op belongs to its first operand's manager: the cache's
-                            vi.attach(lm);
-                        }
-                        attended.add(attend(qi, ki, vi));
+                    int p = 0;
+                    for (int[] group : groups) {
+                        attended.add(attendGroup(sequences, group, offsets, p, q, k, v, l, lm, out, keptK, keptV,
+                                groups.size() == 1));
+                        p += group.length;
                     }
-                    NDArray a = count == 1 ? attended.head() : NDArrays.concat(attended, 2);
+                    NDArray a = attended.size() == 1 ? attended.head() : NDArrays.concat(attended, 2);
                     NDArray h = x.add(linear(merge(a), layer.o()));
                     NDArray m2 = rmsNorm(h, layer.postNorm());
                     NDArray gate = linear(m2, layer.gate());
@@ -241,24 +236,108 @@ public final class LladaModel implements MaskPredictor, AutoCloseable {
             }
             long[] picked = new long[rows];
             int r = 0;
-            for (int i = 0; i < count; i++) {
-                for (long row : sequences.get(i).logitRows()) {
-                    picked[r++] = offsets[i] + row;
+            for (int p = 0; p < count; p++) {
+                for (long row : sequences.get(order[p]).logitRows()) {
+                    picked[r++] = offsets[p] + row;
                 }
             }
             NDArray logits = logits(rmsNorm(x.get(new NDIndex(":, {}", scope.create(picked))), weights.norm()))
                     .squeeze(0);
-            List<SequenceOutput> result = new ArrayList<>();
+            SequenceOutput[] result = new SequenceOutput[count];
             long from = 0;
-            for (int i = 0; i < count; i++) {
-                long n = sequences.get(i).logitRows().length;
-                NDArray li = logits.get(new NDIndex(from + ":" + (from + n)));
+            for (int p = 0; p < count; p++) {
+                int i = order[p];
+                long rowsOfI = sequences.get(i).logitRows().length;
+                NDArray li = logits.get(new NDIndex(from + ":" + (from + rowsOfI)));
                 li.attach(out);
-                from += n;
-                result.add(new SequenceOutput(li, keptK[i] == null ? null : new KvCache(out, keptK[i], keptV[i])));
+                from += rowsOfI;
+                result[i] = new SequenceOutput(li, keptK[i] == null ? null : new KvCache(out, keptK[i], keptV[i]));
             }
-            return result;
+            return List.of(result);
         }
+    }
+
+    /**
+     * Groups of sequences (indices, in order of first appearance) that attention can batch: as many forwarded
+     * positions and as long a cached context (or none).
+     */
+    private static List<int[]> shapeGroups(List<SequenceInput> sequences) {
+        Map<List<Long>, List<Integer>> byShape = new LinkedHashMap<>();
+        for (int i = 0; i < sequences.size(); i++) {
+            SequenceInput s = sequences.get(i);
+            byShape.computeIfAbsent(List.of((long) s.length(), s.context() == null ? -1L : s.context().length()),
+                    key -> new ArrayList<>()).add(i);
+        }
+        List<int[]> groups = new ArrayList<>();
+        byShape.values().forEach(g -> groups.add(g.stream().mapToInt(Integer::intValue).toArray()));
+        return groups;
+    }
+
+    /**
+     * Attention of one shape group, whose sequences sit at packing indices {@code p .. p + group.length - 1}:
+     * returns its output in the packed layout [1, heads, positions, headDim]. {@code whole}: the group is the
+     * entire pack (nothing to slice).
+     */
+    private NDArray attendGroup(List<SequenceInput> sequences, int[] group, long[] offsets, int p, NDArray q,
+                                NDArray k, NDArray v, int l, NDManager lm, NDManager out, NDArray[][] keptK,
+                                NDArray[][] keptV, boolean whole) {
+        int b = group.length;
+        long len = sequences.get(group[0]).length();
+        for (int j = 0; j < b; j++) {
+            if (sequences.get(group[j]).keepKv()) {
+                NDArray kj = b == 1 && whole ? k : slice(k, offsets[p + j], offsets[p + j + 1]);
+                NDArray vj = b == 1 && whole ? v : slice(v, offsets[p + j], offsets[p + j + 1]);
+                keptK[group[j]][l] = kj.duplicate();
+                keptV[group[j]][l] = vj.duplicate();
+                keptK[group[j]][l].attach(out);
+                keptV[group[j]][l].attach(out);
+            }
+        }
+        NDArray qg = whole ? q : slice(q, offsets[p], offsets[p + b]);
+        NDArray kg = whole ? k : slice(k, offsets[p], offsets[p + b]);
+        NDArray vg = whole ? v : slice(v, offsets[p], offsets[p + b]);
+        if (b > 1) { // [1, heads, b*len, hd] -> [b, heads, len, hd]
+            qg = unpack(qg, b, len);
+            kg = unpack(kg, b, len);
+            vg = unpack(vg, b, len);
+        }
+        if (sequences.get(group[0]).context() != null) {
+            NDArray ck = sequences.get(group[0]).context().keys(l);
+            NDArray cv = sequences.get(group[0]).context().values(l);
+            if (b > 1) {
+                NDList keys = new NDList();
+                NDList values = new NDList();
+                for (int i : group) {
+                    keys.add(sequences.get(i).context().keys(l));
+                    values.add(sequences.get(i).context().values(l));
+                }
+                ck = NDArrays.concat(keys, 0);
+                cv = NDArrays.concat(values, 0);
+                ck.attach(lm);
+                cv.attach(lm);
+            }
+            kg = ck.concat(kg, 2);
+            vg = cv.concat(vg, 2);
+            kg.attach(lm); // the result of an op belongs to its first operand's manager: the cache's
+            vg.attach(lm);
+        }
+        NDArray a = attend(qg, kg, vg);
+        if (b > 1) { // back to the packed layout
+            Shape s = a.getShape();
+            a = a.transpose(1, 0, 2, 3).reshape(1, s.get(1), b * len, s.get(3));
+        }
+        return a;
+    }
+
+    /** Positions {@code from .. to - 1} of a packed [1, heads, total, hd] array. */
+    private static NDArray slice(NDArray x, long from, long to) {
+        return x.get(new NDIndex(":, :, " + from + ":" + to));
+    }
+
+    /** A packed group [1, heads, b*len, hd] as a batch [b, heads, len, hd]. */
+    private static NDArray unpack(NDArray x, int b, long len) {
+        Shape s = x.getShape();
+        return x.reshape(s.get(1), b, len, s.get(3)).transpose(1, 0, 2, 3);
     }
 
     /** RMSNorm computed in float32, cast back to the input type, then scaled (LLaDARMSNorm). */

@@ -130,12 +130,20 @@ class CacheAndBatchTest extends EngineTest {
 
     @Test
     void aRequestDecodesTheSameAloneOrPackedWithOthers() {
+        // same shapes as jobs 0, 3 and 4 with other contents (and, joining later, at other steps and blocks): their
+        // attention runs stacked with those jobs' in one batched operation
+        NDArray otherImage = image.flip(0);
+        NDArray otherText = model.embed(manager, new long[] {126080, 27, 1012, 2042, 30, 4599, 301});
         List<Job> jobs = List.of(
                 new Job(image, opts(32, 8, 16), 0),
                 new Job(text, opts(16, 16, 16).withForbidden(List.of()), 0),
                 new Job(image, new GenerationOptions(16, 8, 8, 0.0, 0L, 0.5, Remasking.LOW_CONFIDENCE, null, null), 2),
                 new Job(text, opts(24, 8, 24).withDecoding(CacheMode.DUAL, 0, 0), 3),
-                new Job(image, opts(32, 16, 32).withDecoding(CacheMode.PREFIX, 0.4, 0), 5));
+                new Job(image, opts(32, 16, 32).withDecoding(CacheMode.PREFIX, 0.4, 0), 5),
+                new Job(otherImage, opts(32, 8, 16), 0),
+                new Job(otherText, opts(24, 8, 24).withDecoding(CacheMode.DUAL, 0, 0), 3),
+                new Job(otherText, opts(24, 8, 24).withDecoding(CacheMode.DUAL, 0, 0), 12),
+                new Job(otherImage, opts(32, 16, 32).withDecoding(CacheMode.PREFIX, 0.4, 0), 5));
         List<Trace> alone = jobs.stream().map(j -> run(j.prompt, j.options)).toList();
         // packed: jobs join after their delay (in steps of the batch); each leaves when done
         List<Trace> packed = new ArrayList<>();
@@ -156,7 +164,7 @@ class CacheAndBatchTest extends EngineTest {
             }
             maxPack = Math.max(maxPack, batch.step(manager, running));
         }
-        assertEquals(5, maxPack, "every request shared a forward at some point");
+        assertEquals(7, maxPack, "seven requests shared a forward at once (others had ended before the last joined)");
         for (int i = 0; i < jobs.size(); i++) {
             GenerationResult r = decodings.get(i).result();
             decodings.get(i).close();
@@ -165,6 +173,8 @@ class CacheAndBatchTest extends EngineTest {
             assertEquals(alone.get(i).result.stepsRun(), r.stepsRun());
         }
         assertNotEquals(alone.get(0).states.size(), alone.get(1).states.size(), "the jobs differ in length");
+        assertNotEquals(alone.get(0).states, alone.get(5).states, "same shape, other content, other answer");
+        assertNotEquals(alone.get(3).states, alone.get(6).states, "same shape, other content, other answer");
     }
 
     private record Job(NDArray prompt, GenerationOptions options, int joinAt) {
