@@ -95,6 +95,7 @@ public class AskService {
             int imageRows = 0;
             List<Embeddings> images = List.of();
             if (plan.hasImage()) {
+                gate.checkImages();
                 long t0 = System.nanoTime();
                 EncodeReply reply = call("vision-service", () -> vision
                         .withDeadline(deadline(config.gateway().visionTimeout().toMillis(), deadlineUnixMs))

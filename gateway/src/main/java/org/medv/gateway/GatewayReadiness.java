@@ -9,7 +9,9 @@ import java.util.List;
 
 /**
  * Ready exactly when the gateway takes requests ({@link ServingGate}): tokenizer loaded, steps consumer positioned,
- * backends serving. The data says which part is missing, and each denoiser replica's state when there is a list.
+ * a denoiser serving. The data says which part is missing, each denoiser replica's state when there is a list, and
+ * vision-service's state: while it is not serving the gateway stays ready (text-only requests are served) and
+ * {@code images} says why requests with an image are refused.
  */
 @Readiness
 @ApplicationScoped
@@ -46,6 +48,8 @@ public class GatewayReadiness implements HealthCheck {
         if (!problems.isEmpty()) {
             b.withData("waiting-for", String.join("; ", problems));
         }
+        String images = gate.imageProblem();
+        b.withData("images", images == null ? "served" : "refused: " + images);
         return b.build();
     }
 

@@ -16,9 +16,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Whether the gateway takes requests: the tokenizer is loaded, the steps consumer is positioned on every partition,
- * and denoiser-service (and vision-service, for a model that takes images) report SERVING. Until then every ask
- * is refused at once with UNAVAILABLE (HTTP 503 with Retry-After) instead of waiting for events that might never be
- * read. The same condition is the readiness check and the gRPC health of {@code medv.v1.Assistant}.
+ * and a denoiser reports SERVING. Until then every ask is refused at once with UNAVAILABLE (HTTP 503 with
+ * Retry-After) instead of waiting for events that might never be read. The same condition is the readiness check
+ * and the gRPC health of {@code medv.v1.Assistant}. Vision-service is needed by requests with an image only: while
+ * it is not serving, those are refused at once the same way ({@link #checkImages}) and text-only requests are served.
  */
 @ApplicationScoped
 public class ServingGate {
@@ -29,7 +30,9 @@ public class ServingGate {
     private final BackendHealth backends;
     private final Instance<GrpcHealthStorage> grpcHealth;
     private final List<Waiter> waiters = new ArrayList<>();
+    private final List<Waiter> imageWaiters = new ArrayList<>();
     private boolean open;
+    private boolean imagesServed;
 
     private record Waiter(boolean open, CompletableFuture<Void> future) {
     }
@@ -51,6 +54,29 @@ public class ServingGate {
         }
     }
 
+    /**
+     * Throws UNAVAILABLE naming vision-service's problem when it cannot encode images now; a request with an image
+     * asks this before anything else is done for it.
+     */
+    public void checkImages() {
+        String problem = imageProblem();
+        if (problem != null) {
+            throw Status.UNAVAILABLE.withDescription("requests with an image cannot be served now: " + problem
+                    + "; requests without one are; retry shortly").asRuntimeException();
+        }
+    }
+
+    /**
+     * Why requests with an image are refused now (vision-service is not serving), or null when they are not (a
+     * text-only model refuses images as invalid input instead, whatever vision's state).
+     */
+    public String imageProblem() {
+        if (models.loaded() && !models.model().config().multimodal()) {
+            return null;
+        }
+        return backends.visionProblem();
+    }
+
     /** What keeps the gateway from taking requests (empty when it takes them). */
     public List<String> problems() {
         List<String> why = new ArrayList<>();
@@ -60,9 +86,6 @@ public class ServingGate {
         }
         if (!steps.positioned()) {
             why.add("the steps consumer is not positioned on the steps topic yet");
-        }
-        if (models.loaded() && models.model().config().multimodal() && backends.visionProblem() != null) {
-            why.add(backends.visionProblem());
         }
         if (backends.denoiserProblem() != null) {
             why.add(backends.denoiserProblem());
@@ -81,6 +104,17 @@ public class ServingGate {
         return f;
     }
 
+    /** Completes when requests with an image are served ({@code served}) or refused (at once if they are now). */
+    public synchronized CompletableFuture<Void> whenImages(boolean served) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        if (imagesServed == served) {
+            f.complete(null);
+        } else {
+            imageWaiters.add(new Waiter(served, f));
+        }
+        return f;
+    }
+
     /** quarkus-grpc marks every service SERVING when its server starts; the Assistant follows this gate. */
     void onStart(@Observes StartupEvent ev) {
         synchronized (this) {
@@ -90,19 +124,32 @@ public class ServingGate {
 
     void onChange(@Observes ReadinessChanged change) {
         boolean now = problems().isEmpty();
+        String imageProblem = imageProblem();
+        boolean images = imageProblem == null;
         List<Waiter> done = new ArrayList<>();
+        boolean openChanged;
+        boolean imagesChanged;
         synchronized (this) {
-            if (now == open) {
-                return;
+            openChanged = now != open;
+            imagesChanged = images != imagesServed;
+            if (openChanged) {
+                open = now;
+                grpcHealth(now);
+                waiters.removeIf(w -> w.open() == now && done.add(w));
             }
-            open = now;
-            grpcHealth(now);
-            waiters.removeIf(w -> w.open() == now && done.add(w));
+            if (imagesChanged) {
+                imagesServed = images;
+                imageWaiters.removeIf(w -> w.open() == images && done.add(w));
+            }
         }
-        if (now) {
+        if (openChanged && now) {
             LOG.info("the gateway takes requests");
-        } else {
+        } else if (openChanged) {
             LOG.infof("the gateway refuses requests: %s", String.join("; ", problems()));
+        }
+        if (imagesChanged) {
+            LOG.infof(images ? "vision-service is serving: requests with an image are served"
+                    : "requests with an image are refused (text-only requests are served): %s", imageProblem);
         }
         done.forEach(w -> w.future().complete(null));
     }

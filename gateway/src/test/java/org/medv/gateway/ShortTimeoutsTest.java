@@ -208,8 +208,52 @@ class ShortTimeoutsTest extends GatewayTestBase {
     void untilItsBackendsServeTheGatewayRefusesAtOnceOnEveryEntryPoint() throws Exception {
         refusesWhileNotServing(backends.denoiserHealth, DenoiserGrpc.SERVICE_NAME,
                 "denoiser-service is not serving (NOT_SERVING)");
-        refusesWhileNotServing(backends.visionHealth, VisionGrpc.SERVICE_NAME,
-                "vision-service is not serving (NOT_SERVING)");
+    }
+
+    @Test
+    void whileVisionIsDownRequestsWithAnImageAreRefusedAtOnceAndTextOnlyOnesServed() throws Exception {
+        String why = "requests with an image cannot be served now: vision-service is not serving (NOT_SERVING); "
+                + "requests without one are; retry shortly";
+        warmUp();
+        int starts = backends.starts.size();
+        backends.visionHealth.set(VisionGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
+        try {
+            gate.whenImages(false).get(10, TimeUnit.SECONDS);
+            long t0 = System.nanoTime();
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                    () -> assistant().askOnce(ask(8, 8, 4).build()));
+            assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+            assertEquals(why, e.getStatus().getDescription());
+            var form = RestAssured.given().multiPart("question", "hi")
+                    .multiPart("image", "x.png", IMAGE, "image/png").post("/v1/ask");
+            assertEquals(503, form.statusCode(), form.asString());
+            assertEquals("1", form.header("Retry-After"));
+            assertEquals(why, JsonPath.from(form.asString()).getString("error.message"));
+            long refusedMs = msSince(t0);
+            assertTrue(refusedMs < STALL_MS, "at once, not after waiting: " + refusedMs + " ms");
+            assertEquals(starts, backends.starts.size(), "no request with an image reached the denoiser");
+
+            // the gateway stays ready and serving: text-only requests are answered
+            assertEquals(FakeBackends.ANSWER, assistant().askOnce(ask(8, 8, 4).clearImage().build()).getText());
+            HttpResponse<String> json = post("/v1/ask", "application/json", "{\"question\":\"hi\",\"options\":{"
+                    + "\"gen_length\":8,\"block_length\":8,\"steps\":4}}");
+            assertEquals(200, json.statusCode(), json.body());
+            List<String[]> events = SseParsing.parse(json.body());
+            assertEquals(FakeBackends.ANSWER, JsonPath.from(events.get(events.size() - 1)[1]).getString("text"));
+            assertEquals(starts + 2, backends.starts.size());
+            var ready = RestAssured.get("/q/health/ready");
+            assertEquals(200, ready.statusCode(), ready.asString());
+            assertEquals("refused: vision-service is not serving (NOT_SERVING)",
+                    ready.jsonPath().getString("checks[0].data.images"));
+            assertEquals(ServingStatus.SERVING, HealthGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(10, TimeUnit.SECONDS).check(HealthCheckRequest.newBuilder()
+                            .setService(AssistantGrpc.SERVICE_NAME).build()).getStatus());
+        } finally {
+            backends.visionHealth.set(VisionGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        }
+        gate.whenImages(true).get(10, TimeUnit.SECONDS);
+        assertEquals("served", RestAssured.get("/q/health/ready").jsonPath().getString("checks[0].data.images"));
+        assertEquals(FakeBackends.ANSWER, assistant().askOnce(ask(8, 8, 4).build()).getText());
     }
 
     private void refusesWhileNotServing(FakeHealth health, String service, String problem) throws Exception {
