@@ -37,6 +37,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -49,7 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * medv as {@code ./medv up --kafka HOST --kafka-config FILE --internal-tls-dir DIR} starts it, against a broker
+ * medv as {@code ./medv up --kafka HOST --kafka-config FILE --internal-tls-dir DIR --denoisers 2} starts it, against a broker
  * that lets in SASL_PLAINTEXT/PLAIN clients only, with a CA and certificates made at test time: the internal
  * services listen on loopback only, the model services take only clients with a certificate of the CA, and every
  * Kafka client of every service gets in with the file's settings (the gateway relays steps, the denoiser writes the
@@ -87,7 +89,8 @@ class InternalSecurityE2ETest {
             ca.issue(name).write(tls.resolve(name + ".crt"), tls.resolve(name + ".key"));
         }
         // its own stack beside the shared one: on a machine busy with other builds, starting may take long
-        stack = new LocalStack(settings(root)).kafkaConfig(clientFile).internalTls(tls)
+        // two denoisers: the gateway's channels to a list of replicas are secured like its single client
+        stack = new LocalStack(settings(root)).kafkaConfig(clientFile).internalTls(tls).denoisers(2)
                 .readyTimeout(Duration.ofMinutes(10)).start();
     }
 
@@ -112,13 +115,19 @@ class InternalSecurityE2ETest {
         ManagedChannel gateway = Grpc.newChannelBuilderForAddress("localhost", GATEWAY_GRPC,
                 InsecureChannelCredentials.create()).build();
         try {
-            List<AnswerEvent> events = Clients.ask(gateway, Clients.request(Clients.png(64, 64, 7),
-                    "Which side are the lesions on?", 16, 16, 8));
-            AnswerEvent last = events.get(events.size() - 1);
-            assertTrue(last.getFinal(), "the stream ends with a final event");
-            assertTrue(events.size() > 1, "steps were relayed from Kafka before the final event: " + events.size());
-            AnswerRecord record = awaitAnswer(last.getRequestId());
-            assertEquals(last.getText(), record.getText());
+            Set<String> replicas = new TreeSet<>();
+            for (int i = 0; i < 2; i++) { // one at a time: the least-loaded replica, round-robin among equals
+                List<AnswerEvent> events = Clients.ask(gateway, Clients.request(Clients.png(64, 64, 7 + i),
+                        "Which side are the lesions on?", 16, 16, 8));
+                AnswerEvent last = events.get(events.size() - 1);
+                assertTrue(last.getFinal(), "the stream ends with a final event");
+                assertTrue(events.size() > 1, "steps were relayed from Kafka before the final event: "
+                        + events.size());
+                AnswerRecord record = awaitAnswer(last.getRequestId());
+                assertEquals(last.getText(), record.getText());
+                replicas.add(record.getDenoiserId());
+            }
+            assertEquals(Set.of("denoiser-0", "denoiser-1"), replicas, "each replica answered over mutual TLS");
         } finally {
             gateway.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
@@ -140,7 +149,7 @@ class InternalSecurityE2ETest {
         ChannelCredentials gatewayCert = TlsChannelCredentials.newBuilder()
                 .trustManager(tls.resolve("ca.crt").toFile())
                 .keyManager(tls.resolve("gateway.crt").toFile(), tls.resolve("gateway.key").toFile()).build();
-        for (int port : List.of(VISION_GRPC, DENOISER_GRPC)) {
+        for (int port : List.of(VISION_GRPC, DENOISER_GRPC, stack.denoiserGrpcPort(1))) {
             assertEquals(Status.Code.UNAVAILABLE, call(port, InsecureChannelCredentials.create()), "plaintext " + port);
             assertEquals(Status.Code.UNAVAILABLE, call(port, trustOnly.build()), "no client certificate " + port);
             assertEquals(Status.Code.UNAVAILABLE, call(port, foreign), "another CA's certificate " + port);

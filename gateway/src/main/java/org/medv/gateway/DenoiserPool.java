@@ -1,8 +1,12 @@
 package org.medv.gateway;
 
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
+import io.grpc.TlsChannelCredentials;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -10,14 +14,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 import org.medv.proto.v1.DenoiserGrpc;
 
+import java.io.File;
+import java.io.IOException;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,7 +38,9 @@ import java.util.stream.Collectors;
  * watch. {@link #take} picks, among the replicas whose health is SERVING, the one holding the fewest of this
  * gateway's requests, round-robin among equals; the request keeps its replica for Cancel. The pool can take
  * requests while one replica is serving. A {@code dns:///} name is resolved again every
- * {@code medv.gateway.denoisers-refresh}: new addresses get a replica, vanished ones take no new work.
+ * {@code medv.gateway.denoisers-refresh}: new addresses get a replica, vanished ones take no new work. The listed
+ * replicas' channels are secured as the single configured client is ({@link #credentials}): mutual TLS when
+ * {@code quarkus.grpc.clients.denoiser} says so.
  */
 @ApplicationScoped
 public class DenoiserPool {
@@ -45,6 +56,8 @@ public class DenoiserPool {
     private final GatewayTimers timers;
     private final Event<ReadinessChanged> changes;
     private final GatewayConfig.Gateway config;
+    private ChannelCredentials credentials;
+    private String authority;
     /** By name, in the order they were added; guarded by this. */
     private final Map<String, DenoiserReplica> replicas = new LinkedHashMap<>();
     private int next;
@@ -63,6 +76,9 @@ public class DenoiserPool {
             return;
         }
         DenoiserTargets t = targets.get();
+        Config c = ConfigProvider.getConfig();
+        credentials = credentials(c);
+        authority = c.getOptionalValue(CLIENT + "override-authority", String.class).orElse(null);
         if (!t.dns()) {
             t.fixed().forEach(a -> add(a.toString(), channel(a), true));
             LOG.infof("denoisers: %s", t.fixed());
@@ -189,8 +205,49 @@ public class DenoiserPool {
         r.watch();
     }
 
-    private static Channel channel(DenoiserTargets.Address a) {
-        return ManagedChannelBuilder.forAddress(a.host(), a.port()).usePlaintext()
-                .maxInboundMessageSize(MAX_INBOUND).build();
+    private Channel channel(DenoiserTargets.Address a) {
+        ManagedChannelBuilder<?> b = Grpc.newChannelBuilderForAddress(a.host(), a.port(), credentials)
+                .maxInboundMessageSize(MAX_INBOUND);
+        if (authority != null) {
+            b.overrideAuthority(authority); // a headless Service's pod addresses are not in the certificates' names
+        }
+        return b.build();
+    }
+
+    /** The prefix of the configured denoiser client's settings, which the listed replicas' channels follow. */
+    static final String CLIENT = "quarkus.grpc.clients.denoiser.";
+
+    /**
+     * Plaintext unless {@code quarkus.grpc.clients.denoiser.negotiation-type} is {@code tls}; then TLS trusting
+     * {@code ssl.trust-store} (PEM; the JVM's trust otherwise) and presenting {@code ssl.certificate} with
+     * {@code ssl.key} (PEM) when given: the settings {@code ./medv up --internal-tls-dir} passes the gateway.
+     *
+     * @throws IllegalStateException naming the setting whose file cannot be read, or a certificate without its key
+     */
+    static ChannelCredentials credentials(Config c) {
+        String negotiation = c.getOptionalValue(CLIENT + "negotiation-type", String.class).orElse("plaintext");
+        if (!negotiation.equalsIgnoreCase("tls")) {
+            return InsecureChannelCredentials.create();
+        }
+        TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder();
+        Optional<String> trust = c.getOptionalValue(CLIENT + "ssl.trust-store", String.class);
+        Optional<String> cert = c.getOptionalValue(CLIENT + "ssl.certificate", String.class);
+        Optional<String> key = c.getOptionalValue(CLIENT + "ssl.key", String.class);
+        if (cert.isPresent() != key.isPresent()) {
+            throw new IllegalStateException(CLIENT + "ssl.certificate and " + CLIENT + "ssl.key go together");
+        }
+        String reading = CLIENT + "ssl.trust-store";
+        try {
+            if (trust.isPresent()) {
+                b.trustManager(new File(trust.get()));
+            }
+            if (cert.isPresent()) {
+                reading = CLIENT + "ssl.certificate / ssl.key";
+                b.keyManager(new File(cert.get()), new File(key.get()));
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot read " + reading + ": " + e.getMessage(), e);
+        }
+        return b.build();
     }
 }
