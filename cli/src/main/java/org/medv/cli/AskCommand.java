@@ -2,9 +2,14 @@ package org.medv.cli;
 
 import com.google.gson.JsonObject;
 import com.google.protobuf.ByteString;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.MetadataUtils;
 import org.medv.model.InvalidRequestException;
 import org.medv.proto.v1.AnswerEvent;
 import org.medv.proto.v1.AskRequest;
@@ -52,6 +57,21 @@ final class AskCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "print only the final answer")
     boolean quiet;
 
+    @Option(names = "--tls", description = "speak TLS to the gateway (./medv up --tls-cert), trusting the JVM's CAs"
+            + " or --cacert")
+    boolean tls;
+
+    @Option(names = "--cacert", paramLabel = "FILE", description = "PEM certificate(s) trusted for the gateway: its CA,"
+            + " or its own certificate when self-signed (implies --tls)")
+    Path cacert;
+
+    @Option(names = "--api-key-file", paramLabel = "FILE", description = "send the API key in FILE (its first line "
+            + "that is not a # comment) as authorization: Bearer; default: the environment's MEDV_API_KEY, if set")
+    Path apiKeyFile;
+
+    /** The environment variable holding the API key when no --api-key-file is given. */
+    static final String KEY_ENV = "MEDV_API_KEY";
+
     @Mixin
     OutputFormat output = new OutputFormat();
 
@@ -69,10 +89,22 @@ final class AskCommand implements Callable<Integer> {
             req.setImage(ByteString.copyFrom(Files.readAllBytes(image)));
         }
         PrintWriter out = spec.commandLine().getOut();
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext()
+        String key = apiKey(apiKeyFile, System.getenv(KEY_ENV));
+        boolean secure = tls || cacert != null;
+        if (key != null && !secure && !loopback(host)) {
+            spec.commandLine().getErr().println("medv: warning: the API key goes to " + host
+                    + " without TLS (--tls or --cacert)");
+        }
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(host, port, credentials(secure, cacert))
                 .maxInboundMessageSize(64 << 20).build();
         try {
-            Iterator<AnswerEvent> events = AssistantGrpc.newBlockingStub(channel).ask(req.build());
+            AssistantGrpc.AssistantBlockingStub stub = AssistantGrpc.newBlockingStub(channel);
+            if (key != null) {
+                Metadata headers = new Metadata();
+                headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
+                stub = stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+            }
+            Iterator<AnswerEvent> events = stub.ask(req.build());
             boolean tty = System.console() != null;
             while (events.hasNext()) {
                 AnswerEvent e = events.next();
@@ -101,12 +133,64 @@ final class AskCommand implements Callable<Integer> {
             }
             return 0;
         } catch (StatusRuntimeException e) {
+            String hint = e.getStatus().getCode() == io.grpc.Status.Code.UNAUTHENTICATED && key == null
+                    ? " (no key was sent: set " + KEY_ENV + " or give --api-key-file)" : "";
             spec.commandLine().getErr().println("medv: " + e.getStatus().getCode() + ": "
-                    + e.getStatus().getDescription());
+                    + e.getStatus().getDescription() + hint);
             return e.getStatus().getCode() == io.grpc.Status.Code.INVALID_ARGUMENT ? Main.EXIT_INVALID : 1;
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * The API key: the first line of {@code file} that is neither blank nor a {@code #} comment, else {@code env}
+     * (null or blank: no key).
+     *
+     * @throws InvalidRequestException naming the file when it cannot be read or holds no key, or a key with spaces
+     *                                 or control characters (a header cannot carry it)
+     */
+    static String apiKey(Path file, String env) {
+        String key = null;
+        if (file != null) {
+            try {
+                key = Files.readAllLines(file).stream().map(String::strip)
+                        .filter(l -> !l.isEmpty() && !l.startsWith("#")).findFirst()
+                        .orElseThrow(() -> new InvalidRequestException("api-key-file", file + " holds no key"));
+            } catch (IOException e) {
+                throw new InvalidRequestException("api-key-file", "cannot read " + file);
+            }
+        } else if (env != null && !env.isBlank()) {
+            key = env.strip();
+        }
+        if (key != null && !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new InvalidRequestException(file != null ? "api-key-file" : KEY_ENV,
+                    "an API key is printable ASCII without spaces");
+        }
+        return key;
+    }
+
+    /** Plaintext, or TLS trusting {@code cacert} (PEM) or the JVM's CAs. */
+    static ChannelCredentials credentials(boolean tls, Path cacert) {
+        if (!tls) {
+            return InsecureChannelCredentials.create();
+        }
+        if (cacert == null) {
+            return TlsChannelCredentials.create();
+        }
+        try (java.io.InputStream in = Files.newInputStream(cacert)) {
+            // gRPC reads the file only when the channel is built, and then reports a missing certificate obscurely
+            if (java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in).isEmpty()) {
+                throw new java.security.cert.CertificateException("no certificate");
+            }
+            return TlsChannelCredentials.newBuilder().trustManager(cacert.toFile()).build();
+        } catch (IOException | IllegalArgumentException | java.security.GeneralSecurityException e) {
+            throw new InvalidRequestException("cacert", "cannot read a PEM certificate from " + cacert);
+        }
+    }
+
+    private static boolean loopback(String host) {
+        return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
     /**

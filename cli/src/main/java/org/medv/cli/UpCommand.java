@@ -77,6 +77,14 @@ final class UpCommand implements Callable<Integer> {
             description = "API keys the gateways accept, one per line (# comments); see docs/security.md")
     Path apiKeys;
 
+    @Option(names = "--streams-per-key", paramLabel = "N", description = "answers in flight at once per API key "
+            + "(with --api-keys; default: the gateway's, 8)")
+    Integer streamsPerKey;
+
+    @Option(names = "--requests-per-key-per-minute", paramLabel = "N", description = "asks started per API key in "
+            + "any 60 s (with --api-keys; default: the gateway's, 120)")
+    Integer requestsPerKeyPerMinute;
+
     @Option(names = "--kafka-config", paramLabel = "FILE", description = "Kafka client properties (security.protocol, "
             + "sasl.*, ssl.*) for every Kafka client of every service; with --kafka (docs/security.md)")
     Path kafkaConfig;
@@ -132,9 +140,12 @@ final class UpCommand implements Callable<Integer> {
 
         GatewaySecurity security;
         try {
-            security = new GatewaySecurity(tlsCert, tlsKey, apiKeys);
+            security = new GatewaySecurity(tlsCert, tlsKey, apiKeys, streamsPerKey, requestsPerKeyPerMinute);
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(tlsCert == null && tlsKey == null ? "api-keys" : "tls", e.getMessage());
+            String field = e.getMessage().startsWith("--streams-per-key") ? "streams-per-key"
+                    : e.getMessage().startsWith("--requests-per-key") ? "requests-per-key-per-minute"
+                    : tlsCert == null && tlsKey == null ? "api-keys" : "tls";
+            throw new InvalidRequestException(field, e.getMessage());
         }
         Path root = Launcher.repoRoot();
         Path modelDir = model;

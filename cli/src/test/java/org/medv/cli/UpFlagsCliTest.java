@@ -71,6 +71,27 @@ class UpFlagsCliTest {
     }
 
     @Test
+    void perKeyLimitsNeedKeysAndAPositiveValueBeforeAnythingStarts() throws java.io.IOException {
+        GenerateGoldenCliTest.Result keyless = GenerateGoldenCliTest.medv("up", "--streams-per-key", "2");
+        assertEquals(2, keyless.code(), keyless.err());
+        assertTrue(keyless.err().contains("medv: invalid streams-per-key: --streams-per-key needs --api-keys: "
+                + "without keys there are no per-caller limits"), keyless.err());
+        assertFalse(keyless.out().contains("starting medv"), keyless.out());
+
+        java.nio.file.Path keys = java.nio.file.Files.createTempFile("medv-keys", ".txt");
+        try {
+            GenerateGoldenCliTest.Result zero = GenerateGoldenCliTest.medv("up", "--api-keys", keys.toString(),
+                    "--requests-per-key-per-minute", "0");
+            assertEquals(2, zero.code(), zero.err());
+            assertTrue(zero.err().contains("medv: invalid requests-per-key-per-minute: --requests-per-key-per-minute"
+                    + " must be 1..1000000, got 0"), zero.err());
+            assertFalse(zero.out().contains("starting medv"), zero.out());
+        } finally {
+            java.nio.file.Files.delete(keys);
+        }
+    }
+
+    @Test
     void kafkaClientSettingsAndInternalTlsAreCheckedBeforeAnythingStarts() throws java.io.IOException {
         java.nio.file.Path file = java.nio.file.Files.createTempFile("medv-kafka", ".properties");
         try {

@@ -139,6 +139,38 @@ class SecurityE2ETest {
         assertFalse(plain.out().contains("UP"), plain.out());
     }
 
+    /** docs/security.md's {@code ./medv ask} line, run in this JVM with the files made above and the test's port. */
+    @Test
+    void medvAskFromTheDocsAnswersWithTheCaAndTheKeyFile() throws IOException {
+        String line = Files.readString(DOC).lines().filter(l -> l.startsWith("./medv ask --cacert")).findFirst()
+                .orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([^\"]*)\"|(\\S+)").matcher(
+                line.substring("./medv ".length()));
+        List<String> args = new java.util.ArrayList<>();
+        while (m.find()) {
+            String a = m.group(1) != null ? m.group(1) : m.group(2);
+            args.add(a.equals("ca.pem") ? certs.ca().toString()
+                    : a.equals("api-keys") ? ROOT.resolve("e2e/target/security/api-keys").toString() : a);
+        }
+        args.addAll(1, List.of("--port", Integer.toString(GRPC), "--quiet", "--gen-length", "8", "--block-length", "8",
+                "--steps", "8"));
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = org.medv.cli.Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err),
+                args.toArray(String[]::new));
+        assertEquals(0, code, args + "\n" + err);
+        assertFalse(out.toString().isBlank(), "an answer: " + out);
+
+        List<String> keyless = new java.util.ArrayList<>(args);
+        int file = keyless.indexOf("--api-key-file");
+        keyless.remove(file + 1);
+        keyless.remove(file);
+        java.io.StringWriter err2 = new java.io.StringWriter();
+        assertEquals(1, org.medv.cli.Main.run(new java.io.PrintWriter(new java.io.StringWriter()),
+                new java.io.PrintWriter(err2), keyless.toArray(String[]::new)), err2.toString());
+        assertTrue(err2.toString().startsWith("medv: UNAUTHENTICATED"), err2.toString());
+    }
+
     @Test
     void grpcJsStreamsWithTlsAndTheKeyAndIsRefusedWithoutIt() {
         install();

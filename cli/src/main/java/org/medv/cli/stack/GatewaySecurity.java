@@ -20,21 +20,42 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The gateways' public-port security for {@code ./medv up}: TLS from PEM files ({@code medv.gateway.tls.cert} /
- * {@code .key}) and the API-key file ({@code medv.gateway.api-keys-file}); any part may be null. With TLS the stack
+ * {@code .key}), the API-key file ({@code medv.gateway.api-keys-file}) and the per-key limits
+ * ({@code medv.gateway.limits.*}, with keys only; null keeps the gateway's default); any part may be null. With TLS the stack
  * probes the gateways' health over HTTPS, trusting exactly the configured certificate (pinned, whatever host name it
  * was issued for, since the probe connects to localhost).
  */
-public record GatewaySecurity(Path tlsCert, Path tlsKey, Path apiKeys) {
+public record GatewaySecurity(Path tlsCert, Path tlsKey, Path apiKeys, Integer streamsPerKey,
+                              Integer requestsPerKeyPerMinute) {
     public static final GatewaySecurity NONE = new GatewaySecurity(null, null, null);
+    /** Upper bound of either per-key limit (a larger one is no limit: leave the flag out instead). */
+    public static final int MAX_LIMIT = 1_000_000;
+
+    public GatewaySecurity(Path tlsCert, Path tlsKey, Path apiKeys) {
+        this(tlsCert, tlsKey, apiKeys, null, null);
+    }
 
     public GatewaySecurity {
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("--tls-cert and --tls-key go together");
         }
+        if (apiKeys == null && (streamsPerKey != null || requestsPerKeyPerMinute != null)) {
+            throw new IllegalArgumentException("--" + (streamsPerKey != null ? "streams-per-key"
+                    : "requests-per-key-per-minute") + " needs --api-keys: without keys there are no per-caller"
+                    + " limits (docs/security.md)");
+        }
+        limit("streams-per-key", streamsPerKey);
+        limit("requests-per-key-per-minute", requestsPerKeyPerMinute);
         for (Path p : new Path[] {tlsCert, tlsKey, apiKeys}) {
             if (p != null && !Files.isReadable(p)) {
                 throw new IllegalArgumentException("cannot read " + p);
             }
+        }
+    }
+
+    private static void limit(String flag, Integer value) {
+        if (value != null && (value < 1 || value > MAX_LIMIT)) {
+            throw new IllegalArgumentException("--" + flag + " must be 1.." + MAX_LIMIT + ", got " + value);
         }
     }
 
@@ -56,6 +77,12 @@ public record GatewaySecurity(Path tlsCert, Path tlsKey, Path apiKeys) {
         }
         if (apiKeys != null) {
             p.add("-Dmedv.gateway.api-keys-file=" + apiKeys.toAbsolutePath());
+        }
+        if (streamsPerKey != null) {
+            p.add("-Dmedv.gateway.limits.streams-per-key=" + streamsPerKey);
+        }
+        if (requestsPerKeyPerMinute != null) {
+            p.add("-Dmedv.gateway.limits.requests-per-key-per-minute=" + requestsPerKeyPerMinute);
         }
         return p;
     }

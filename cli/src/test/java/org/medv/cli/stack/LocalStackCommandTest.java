@@ -97,4 +97,18 @@ class LocalStackCommandTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> InternalTls.from(tls));
         assertTrue(e.getMessage().contains("gateway.key is missing"), e.getMessage());
     }
+
+    @Test
+    void perKeyLimitsReachTheGatewaysOnly() throws IOException {
+        Path keys = Files.writeString(dir.resolve("keys.txt"), "k-0123456789abcdef\n");
+        LocalStack s = stack().gatewaySecurity(new GatewaySecurity(null, null, keys, 2, 30));
+        List<String> gateway = cmd(s, "gateway", 9000);
+        assertEquals(keys.toAbsolutePath().toString(), value(gateway, "medv.gateway.api-keys-file"));
+        assertEquals("2", value(gateway, "medv.gateway.limits.streams-per-key"));
+        assertEquals("30", value(gateway, "medv.gateway.limits.requests-per-key-per-minute"));
+        assertEquals(null, value(cmd(s, "denoiser-service", 9100), "medv.gateway.limits.streams-per-key"));
+        List<String> defaults = cmd(stack().gatewaySecurity(new GatewaySecurity(null, null, keys)), "gateway", 9000);
+        assertEquals(null, value(defaults, "medv.gateway.limits.streams-per-key"), "the gateway's default");
+        assertEquals(null, value(defaults, "medv.gateway.limits.requests-per-key-per-minute"), "the gateway's default");
+    }
 }
