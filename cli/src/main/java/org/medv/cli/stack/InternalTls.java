@@ -36,6 +36,8 @@ public final class InternalTls {
     static final String CLIENT = "gateway";
 
     private final Path dir;
+    /** Each service's trust store password: written once, shared by its processes (several denoisers). */
+    private final java.util.Map<String, String> trustStorePasswords = new java.util.HashMap<>();
 
     private InternalTls(Path dir) {
         this.dir = dir.toAbsolutePath();
@@ -63,10 +65,14 @@ public final class InternalTls {
         return tls;
     }
 
-    /** -D settings for a model service's gRPC server ({@code vision} or {@code denoiser}). */
-    List<String> serverProperties(String name, Path runDir) {
+    /**
+     * -D settings for a model service's gRPC server ({@code vision} or {@code denoiser}); the same for every process
+     * of one service.
+     */
+    synchronized List<String> serverProperties(String name, Path runDir) {
         Path trustStore = runDir.resolve("internal-tls").resolve(name + "-ca.p12");
-        String password = writeTrustStore(trustStore);
+        // once per service: a second denoiser's start must not rewrite the file under the first one's password
+        String password = trustStorePasswords.computeIfAbsent(name, n -> writeTrustStore(trustStore));
         return List.of("-Dquarkus.grpc.server.ssl.certificate=" + cert(name),
                 "-Dquarkus.grpc.server.ssl.key=" + key(name),
                 "-Dquarkus.grpc.server.ssl.trust-store=" + trustStore,

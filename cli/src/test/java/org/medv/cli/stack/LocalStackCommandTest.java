@@ -83,6 +83,11 @@ class LocalStackCommandTest {
             trust.load(in, value(server, "quarkus.grpc.server.ssl.trust-store-password").toCharArray());
         }
         assertEquals(ca.ca(), trust.getCertificate(trust.aliases().nextElement()), "the trust store holds the CA");
+        // a second denoiser process gets the same settings: its start must not rewrite the store under a new password
+        assertEquals(server, internal.serverProperties("denoiser", dir));
+        try (InputStream in = Files.newInputStream(Path.of(value(server, "quarkus.grpc.server.ssl.trust-store")))) {
+            trust.load(in, value(server, "quarkus.grpc.server.ssl.trust-store-password").toCharArray());
+        }
 
         List<String> client = internal.clientProperties();
         for (String name : List.of("vision", "denoiser")) {
