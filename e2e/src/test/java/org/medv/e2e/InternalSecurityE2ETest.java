@@ -21,6 +21,7 @@ import org.medv.proto.v1.CancelRequest;
 import org.medv.proto.v1.DenoiserGrpc;
 import org.medv.proto.v1.EncodeRequest;
 import org.medv.proto.v1.VisionGrpc;
+import org.medv.testkit.ClientPropertiesFile;
 import org.medv.testkit.EmbeddedKafka;
 import org.medv.testkit.TestCertificates;
 
@@ -41,7 +42,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,8 +80,7 @@ class InternalSecurityE2ETest {
         kafka = EmbeddedKafka.startSasl();
         kafka.createTopics(3, "medv.denoise.steps", "medv.answers");
         clientFile = runDir.resolve("kafka-client.properties");
-        Files.writeString(clientFile, kafka.clientSecurity().entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n")));
+        ClientPropertiesFile.write(clientFile, kafka.clientSecurity());
         tls = Files.createDirectories(runDir.resolve("tls"));
         ca = TestCertificates.authority("medv internal CA (e2e)");
         ca.writeCa(tls.resolve("ca.crt"));

@@ -4,14 +4,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medv.testkit.ClientPropertiesFile;
 import org.medv.testkit.EmbeddedKafka;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -35,11 +34,8 @@ class KafkaPreflightTest {
         kafka.close();
     }
 
-    private Path write(Map<String, String> settings) throws IOException {
-        Path f = dir.resolve("client.properties");
-        Files.writeString(f, settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining("\n")));
-        return f;
+    private Path write(Map<String, String> settings) {
+        return ClientPropertiesFile.write(dir.resolve("client.properties"), settings);
     }
 
     @Test

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.medv.testkit.ClientPropertiesFile;
 import org.medv.testkit.EmbeddedKafka;
 
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,11 +47,8 @@ class KafkaClientFileTest {
         kafka.close();
     }
 
-    private Path file(Map<String, String> settings) throws IOException {
-        Path f = dir.resolve("client.properties");
-        Files.writeString(f, settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining("\n", "# the cluster's client settings\n", "\n")));
-        return f;
+    private Path file(Map<String, String> settings) {
+        return ClientPropertiesFile.write(dir.resolve("client.properties"), settings);
     }
 
     /** What a service's Quarkus config holds: application.properties, the -D key naming the file, the factory. */
