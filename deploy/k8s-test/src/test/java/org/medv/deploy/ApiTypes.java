@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -44,6 +45,7 @@ final class ApiTypes {
             Map.entry("Service", Service.class),
             Map.entry("PersistentVolumeClaim", PersistentVolumeClaim.class),
             Map.entry("Deployment", Deployment.class),
+            Map.entry("StatefulSet", StatefulSet.class),
             Map.entry("PodDisruptionBudget", PodDisruptionBudget.class),
             Map.entry("HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
             Map.entry("NetworkPolicy", NetworkPolicy.class),

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.strimzi.api.kafka.model.topic.KafkaTopic;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,31 @@ class ApiTypesTest {
         assertInstanceOf(Deployment.class, d);
         assertEquals("/q/health/ready", ((Deployment) d).getSpec().getTemplate().getSpec().getContainers().get(0)
                 .getReadinessProbe().getHttpGet().getPath());
+    }
+
+    @Test
+    void checksAStatefulSetsClaimTemplatesToo() {
+        String set = """
+                apiVersion: apps/v1
+                kind: StatefulSet
+                metadata: {name: s}
+                spec:
+                  serviceName: h
+                  selector: {matchLabels: {a: b}}
+                  template:
+                    metadata: {labels: {a: b}}
+                    spec: {containers: [{name: c, image: "x:1", volumeMounts: [{name: v, mountPath: /v}]}]}
+                  volumeClaimTemplates:
+                    - metadata: {name: v}
+                      spec: {%s: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+                """;
+        var s = ApiTypes.bind(Kustomize.parse(set.formatted("accessModes")).get(0));
+        assertInstanceOf(StatefulSet.class, s);
+        assertEquals("ReadWriteOnce",
+                ((StatefulSet) s).getSpec().getVolumeClaimTemplates().get(0).getSpec().getAccessModes().get(0));
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> ApiTypes.bind(Kustomize.parse(set.formatted("accesModes")).get(0)));
+        assertTrue(e.getMessage().contains("accesModes"), e.getMessage());
     }
 
     @Test

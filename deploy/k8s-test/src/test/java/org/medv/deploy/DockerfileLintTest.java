@@ -198,7 +198,7 @@ class DockerfileLintTest {
     }
 
     @Test
-    void theDeploymentsOpenTheSamePortsTheImagesExpose() {
+    void theWorkloadsOpenTheSamePortsTheImagesExpose() {
         Rendered demo = Rendered.of("overlays/demo");
         for (String module : MODULES) {
             assertEquals(servicePorts(module), OverlaysTest.ports(demo, module), module);

@@ -10,10 +10,11 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Volume;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.medv.deploy.Rendered.Workload;
 
 /** What makes the gpu overlay the GPU deployment, and the demo overlay the CPU demo. */
 class GpuOverlayTest {
@@ -24,23 +25,27 @@ class GpuOverlayTest {
     @Test
     void visionAndDenoiserAloneTakeOneGpuEachOnGpuNodesInF16() {
         Rendered r = Rendered.of("overlays/gpu");
-        for (Deployment d : r.all(Deployment.class)) {
-            String name = d.getMetadata().getName();
-            Container c = Rendered.container(d);
+        assertEquals(ON_GPU, r.workloads().stream().map(Workload::name).filter(ON_GPU::contains)
+                .collect(Collectors.toSet()));
+        // the patch of gpu-services.yaml names the denoiser's kind: a mismatch would leave it on CPUs
+        assertEquals("StatefulSet", r.workload("denoiser-service").kind());
+        for (Workload w : r.workloads()) {
+            String name = w.name();
+            Container c = w.container();
             Quantity gpu = c.getResources().getLimits().get(GPU);
-            Map<String, String> env = r.environment(d);
+            Map<String, String> env = r.environment(w);
             if (ON_GPU.contains(name)) {
                 assertEquals(new Quantity("1"), gpu, name);
                 assertEquals(new Quantity("1"), c.getResources().getRequests().get(GPU), name);
-                assertEquals("true", Rendered.pod(d).getNodeSelector().get("nvidia.com/gpu.present"), name);
-                assertTrue(Rendered.pod(d).getTolerations().stream().anyMatch(t -> t.getKey().equals(GPU)
+                assertEquals("true", w.pod().getNodeSelector().get("nvidia.com/gpu.present"), name);
+                assertTrue(w.pod().getTolerations().stream().anyMatch(t -> t.getKey().equals(GPU)
                         && t.getOperator().equals("Exists") && t.getEffect().equals("NoSchedule")), name);
                 assertEquals("gpu", env.get("MEDV_MODEL_DEVICE"), name);
                 assertEquals("f16", env.get("MEDV_MODEL_DTYPE"), name);
                 assertTrue(c.getImage().endsWith("-cu128"), name + ": the CUDA image, got " + c.getImage());
             } else {
-                Rendered.allContainers(d).forEach(k -> assertNull(k.getResources().getLimits().get(GPU), name));
-                assertTrue(Rendered.pod(d).getNodeSelector().isEmpty(), name);
+                w.allContainers().forEach(k -> assertNull(k.getResources().getLimits().get(GPU), name));
+                assertTrue(w.pod().getNodeSelector().isEmpty(), name);
                 assertFalse(c.getImage().endsWith("-cu128"), name);
             }
         }
@@ -53,29 +58,29 @@ class GpuOverlayTest {
         Quantity storage = pvc.getSpec().getResources().getRequests().get("storage");
         assertTrue(storage.getNumericalAmount().longValue() >= 20L << 30, "room for the ~18 GB of weights: " + storage);
         for (String name : Set.of("gateway", "vision-service", "denoiser-service")) {
-            Deployment d = r.deployment(name);
-            Volume models = Rendered.volume(d, "models");
+            Workload w = r.workload(name);
+            Volume models = w.volume("models");
             assertEquals("medv-models", models.getPersistentVolumeClaim().getClaimName(), name);
             assertTrue(models.getPersistentVolumeClaim().getReadOnly(), name);
             assertNull(models.getEmptyDir(), name);
-            assertTrue(Rendered.allContainers(d).noneMatch(c -> c.getImage().contains("demo-model")), name);
-            assertTrue(r.environment(d).get("MEDV_MODEL_DIR").startsWith("/models/"), name);
+            assertTrue(w.allContainers().noneMatch(c -> c.getImage().contains("demo-model")), name);
+            assertTrue(r.environment(w).get("MEDV_MODEL_DIR").startsWith("/models/"), name);
         }
         assertEquals("/models/siglip2-so400m-patch14-384",
-                r.environment(r.deployment("vision-service")).get("MEDV_VISION_TOWER"));
+                r.environment(r.workload("vision-service")).get("MEDV_VISION_TOWER"));
     }
 
     @Test
     void theGatewayReferencesItsApiKeysAndTlsSecretsAndConfigKeys() {
         Rendered r = Rendered.of("overlays/gpu");
-        Deployment gw = r.deployment("gateway");
+        Workload gw = r.workload("gateway");
         Map<String, String> env = r.environment(gw);
         Map<String, String> mounts = Map.of("api-keys", "/etc/medv/api-keys", "tls", "/etc/medv/tls");
         mounts.forEach((volume, path) -> {
-            assertTrue(Rendered.container(gw).getVolumeMounts().stream()
+            assertTrue(gw.container().getVolumeMounts().stream()
                     .anyMatch(m -> m.getName().equals(volume) && m.getMountPath().equals(path) && m.getReadOnly()),
                     volume);
-            Volume v = Rendered.volume(gw, volume);
+            Volume v = gw.volume(volume);
             assertFalse(v.getSecret().getOptional(), volume + " is required here");
             r.get(Secret.class, v.getSecret().getSecretName());
         });
@@ -89,9 +94,9 @@ class GpuOverlayTest {
                 .startsWith("medv-gateway-tls")).findFirst().orElseThrow().getType());
     }
 
-    private static void assertKeyFile(Rendered r, Deployment gw, String file, String volume) {
-        Volume v = Rendered.volume(gw, volume);
-        String mount = Rendered.container(gw).getVolumeMounts().stream().filter(m -> m.getName().equals(volume))
+    private static void assertKeyFile(Rendered r, Workload gw, String file, String volume) {
+        Volume v = gw.volume(volume);
+        String mount = gw.container().getVolumeMounts().stream().filter(m -> m.getName().equals(volume))
                 .findFirst().orElseThrow().getMountPath();
         Secret secret = r.get(Secret.class, v.getSecret().getSecretName());
         assertTrue(file != null && file.startsWith(mount + "/"), file + " under " + mount);
@@ -102,17 +107,17 @@ class GpuOverlayTest {
     @Test
     void theDemoRunsOnCpusWithTheDemoModel() {
         Rendered r = Rendered.of("overlays/demo");
-        for (Deployment d : r.all(Deployment.class)) {
-            String name = d.getMetadata().getName();
-            Rendered.allContainers(d).forEach(k -> assertNull(k.getResources().getLimits().get(GPU), name));
+        for (Workload w : r.workloads()) {
+            String name = w.name();
+            w.allContainers().forEach(k -> assertNull(k.getResources().getLimits().get(GPU), name));
             if (!name.equals("evaluator-service")) {
-                assertEquals("/models/demo", r.environment(d).get("MEDV_MODEL_DIR"), name);
-                assertTrue(Rendered.pod(d).getInitContainers().stream().anyMatch(c -> c.getName().equals("demo-model")
+                assertEquals("/models/demo", r.environment(w).get("MEDV_MODEL_DIR"), name);
+                assertTrue(w.pod().getInitContainers().stream().anyMatch(c -> c.getName().equals("demo-model")
                         && c.getImage().startsWith("medv/demo-model:")
                         && String.join(" ", c.getCommand()).contains("/models/demo")), name);
             }
         }
-        assertEquals("cpu", r.environment(r.deployment("denoiser-service")).get("MEDV_MODEL_DEVICE"));
+        assertEquals("cpu", r.environment(r.workload("denoiser-service")).get("MEDV_MODEL_DEVICE"));
         assertTrue(r.all(Secret.class).isEmpty(), "the demo needs no Secret");
         assertTrue(r.all(PersistentVolumeClaim.class).isEmpty(), "the demo needs no claim of its own");
     }

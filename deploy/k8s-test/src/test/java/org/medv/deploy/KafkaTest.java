@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
@@ -15,6 +14,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.medv.deploy.Rendered.Workload;
 
 /** The Strimzi resources: a KRaft cluster on node pools, medv's three topics, and services pointed at them. */
 class KafkaTest {
@@ -50,9 +50,9 @@ class KafkaTest {
                 "the topic operator owns the topics");
 
         // every service connects to <cluster>-kafka-bootstrap:9092
-        for (Deployment d : r.all(Deployment.class)) {
+        for (Workload w : r.workloads()) {
             assertEquals(cluster + "-kafka-bootstrap:" + plain.getPort(),
-                    r.environment(d).get("KAFKA_BOOTSTRAP_SERVERS"), d.getMetadata().getName());
+                    r.environment(w).get("KAFKA_BOOTSTRAP_SERVERS"), w.name());
         }
     }
 
@@ -73,11 +73,11 @@ class KafkaTest {
         assertEquals("compact", topics.get("medv.scores").getSpec().getConfig().get("cleanup.policy"));
         assertFalse(topics.get("medv.denoise.steps").getSpec().getConfig().containsKey("cleanup.policy"));
         // the services use these names, and the denoiser leaves their creation to the topic operator
-        Map<String, String> denoiser = r.environment(r.deployment("denoiser-service"));
+        Map<String, String> denoiser = r.environment(r.workload("denoiser-service"));
         assertEquals("medv.denoise.steps", denoiser.get("MEDV_TOPICS_STEPS"));
         assertEquals("medv.answers", denoiser.get("MEDV_TOPICS_ANSWERS"));
         assertEquals("false", denoiser.get("MEDV_TOPICS_PROVISION"));
-        Map<String, String> evaluator = r.environment(r.deployment("evaluator-service"));
+        Map<String, String> evaluator = r.environment(r.workload("evaluator-service"));
         assertEquals("medv.answers", evaluator.get("MEDV_EVALUATOR_ANSWERS_TOPIC"));
         assertEquals("medv.scores", evaluator.get("MEDV_EVALUATOR_SCORES_TOPIC"));
     }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
@@ -16,6 +15,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.medv.deploy.Rendered.Workload;
 
 /**
  * Who may reach whom, read from the NetworkPolicies as Kubernetes combines them (the union of every policy that
@@ -32,9 +32,9 @@ class NetworkPoliciesTest {
         assertEquals(Set.of("Ingress", "Egress"), Set.copyOf(deny.getSpec().getPolicyTypes()));
         assertTrue(deny.getSpec().getIngress().isEmpty() && deny.getSpec().getEgress().isEmpty());
 
-        for (Deployment d : r.all(Deployment.class)) {
-            String name = d.getMetadata().getName();
-            Map<String, String> pod = d.getSpec().getTemplate().getMetadata().getLabels();
+        for (Workload w : r.workloads()) {
+            String name = w.name();
+            Map<String, String> pod = w.podLabels();
             assertTrue(selects(deny.getSpec().getPodSelector(), pod), name + " is under the default deny");
             List<NetworkPolicyIngressRule> ingress = policies.stream()
                     .filter(p -> selects(p.getSpec().getPodSelector(), pod))
@@ -53,7 +53,7 @@ class NetworkPoliciesTest {
                         assertEquals(Map.of("app.kubernetes.io/name", "gateway"),
                                 peer.getPodSelector().getMatchLabels(), name);
                     }
-                    int grpc = Rendered.container(d).getPorts().get(0).getContainerPort();
+                    int grpc = w.container().getPorts().get(0).getContainerPort();
                     assertEquals(Set.of(grpc), ports(ingress), name + ": the gRPC port only");
                 }
                 default -> assertTrue(ingress.isEmpty(), name + ": no ingress (reports through kubectl port-forward)");
@@ -69,7 +69,7 @@ class NetworkPoliciesTest {
         Map<String, String> broker = Map.of("strimzi.io/cluster", kafka.getMetadata().getName(),
                 "strimzi.io/broker-role", "true", "strimzi.io/kind", "Kafka");
         for (String client : List.of("gateway", "denoiser-service", "evaluator-service")) {
-            Map<String, String> pod = r.deployment(client).getSpec().getTemplate().getMetadata().getLabels();
+            Map<String, String> pod = r.workload(client).podLabels();
             boolean egress = r.all(NetworkPolicy.class).stream()
                     .filter(p -> selects(p.getSpec().getPodSelector(), pod))
                     .flatMap(p -> p.getSpec().getEgress().stream())
@@ -79,8 +79,7 @@ class NetworkPoliciesTest {
         }
         List<NetworkPolicyPeer> peers = kafka.getSpec().getKafka().getListeners().get(0).getNetworkPolicyPeers();
         assertEquals(Map.of("app.kubernetes.io/part-of", "medv"), peers.get(0).getPodSelector().getMatchLabels());
-        r.all(Deployment.class).forEach(d -> assertEquals("medv",
-                d.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/part-of")));
+        r.workloads().forEach(w -> assertEquals("medv", w.podLabels().get("app.kubernetes.io/part-of"), w.name()));
     }
 
     static boolean selects(LabelSelector selector, Map<String, String> labels) {

@@ -4,12 +4,18 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** One rendered kustomization, bound to the API types, with the look-ups the tests share. */
@@ -39,27 +45,20 @@ record Rendered(String name, List<HasMetadata> objects) {
         return get(Deployment.class, name);
     }
 
-    static PodSpec pod(Deployment d) {
-        return d.getSpec().getTemplate().getSpec();
+    /** Every object that runs pods (Deployments and StatefulSets), in rendering order. */
+    List<Workload> workloads() {
+        return objects.stream().map(Workload::of).flatMap(Optional::stream).toList();
     }
 
-    static io.fabric8.kubernetes.api.model.Volume volume(Deployment d, String name) {
-        return pod(d).getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError(d.getMetadata().getName() + ": no volume " + name));
+    Workload workload(String name) {
+        return workloads().stream().filter(w -> w.name().equals(name)).findFirst().orElseThrow(() -> new AssertionError(
+                this.name + ": no workload " + name + " among " + workloads().stream().map(Workload::name).toList()));
     }
 
-    static Container container(Deployment d) {
-        return pod(d).getContainers().get(0);
-    }
-
-    static Stream<Container> allContainers(Deployment d) {
-        return Stream.concat(pod(d).getInitContainers().stream(), pod(d).getContainers().stream());
-    }
-
-    /** The environment a Deployment's main container sees from its ConfigMaps (envFrom, in order) and env values. */
-    Map<String, String> environment(Deployment d) {
+    /** The environment a workload's main container sees from its ConfigMaps (envFrom, in order) and env values. */
+    Map<String, String> environment(Workload w) {
         Map<String, String> env = new HashMap<>();
-        Container c = container(d);
+        Container c = w.container();
         for (EnvFromSource from : c.getEnvFrom()) {
             if (from.getConfigMapRef() != null) {
                 env.putAll(get(ConfigMap.class, from.getConfigMapRef().getName()).getData());
@@ -67,5 +66,62 @@ record Rendered(String name, List<HasMetadata> objects) {
         }
         c.getEnv().stream().filter(e -> e.getValue() != null).forEach(e -> env.put(e.getName(), e.getValue()));
         return env;
+    }
+
+    /**
+     * A Deployment or a StatefulSet seen through what the tests read of both: its pod template and, for a
+     * StatefulSet, its per-pod claims (empty for a Deployment).
+     */
+    record Workload(HasMetadata object, PodTemplateSpec template, List<PersistentVolumeClaim> claimTemplates) {
+
+        static Optional<Workload> of(HasMetadata o) {
+            if (o instanceof Deployment d) {
+                return Optional.of(new Workload(d, d.getSpec().getTemplate(), List.of()));
+            }
+            if (o instanceof StatefulSet s) {
+                return Optional.of(new Workload(s, s.getSpec().getTemplate(), s.getSpec().getVolumeClaimTemplates()));
+            }
+            return Optional.empty();
+        }
+
+        String name() {
+            return object.getMetadata().getName();
+        }
+
+        String kind() {
+            return object.getKind();
+        }
+
+        Map<String, String> podLabels() {
+            return template.getMetadata().getLabels();
+        }
+
+        PodSpec pod() {
+            return template.getSpec();
+        }
+
+        Volume volume(String volume) {
+            return pod().getVolumes().stream().filter(v -> v.getName().equals(volume)).findFirst()
+                    .orElseThrow(() -> new AssertionError(name() + ": no volume " + volume));
+        }
+
+        /** What a container may mount: the pod's volumes and the StatefulSet's claim templates. */
+        Set<String> mountableVolumes() {
+            return Stream.concat(pod().getVolumes().stream().map(Volume::getName),
+                    claimTemplates.stream().map(c -> c.getMetadata().getName())).collect(Collectors.toSet());
+        }
+
+        Container container() {
+            return pod().getContainers().get(0);
+        }
+
+        Stream<Container> allContainers() {
+            return Stream.concat(pod().getInitContainers().stream(), pod().getContainers().stream());
+        }
+
+        @Override
+        public String toString() {
+            return kind() + " " + name();
+        }
     }
 }
