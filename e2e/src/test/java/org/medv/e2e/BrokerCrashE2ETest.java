@@ -34,7 +34,7 @@ class BrokerCrashE2ETest {
     private static final int KAFKA = 19392 + Stack.OFFSET;
     private static final int REQUESTS = 4;
     /** Long enough that every request is still generating when the broker dies right after their first drafts. */
-    private static final int LENGTH = 512;
+    private static final int LENGTH = 320;
 
     @Test
     void aKilledBrokerIsRestartedAndEveryAcceptedRequestEndsOnceWithOneAnswerRecord() throws Exception {
