@@ -154,10 +154,23 @@ final class EvalRunCommand implements Callable<Integer> {
         return ids;
     }
 
+    /**
+     * Polls the evaluator until it has scored {@code total} answers of the run. An evaluator that cannot be reached
+     * for a while (restarting under {@code ./medv up}'s supervisor) is waited for within the same limit.
+     */
     private void awaitScored(String run, int total) throws IOException, InterruptedException {
         long end = System.nanoTime() + waitFor.toNanos();
+        IOException unreachable = null;
         while (System.nanoTime() < end) {
-            HttpResponse<String> r = http("/runs");
+            HttpResponse<String> r;
+            try {
+                r = http("/runs");
+                unreachable = null;
+            } catch (IOException e) {
+                unreachable = e;
+                Thread.sleep(250);
+                continue;
+            }
             if (r.statusCode() == 200) {
                 JsonArray runs = JsonParser.parseString(r.body()).getAsJsonArray();
                 for (var e : runs) {
@@ -170,7 +183,8 @@ final class EvalRunCommand implements Callable<Integer> {
             Thread.sleep(250);
         }
         throw new IllegalStateException("the evaluator at " + evaluator + " did not score all " + total
-                + " answers of run " + run + " within " + waitFor.toSeconds() + " s");
+                + " answers of run " + run + " within " + waitFor.toSeconds() + " s"
+                + (unreachable != null ? " (unreachable: " + unreachable + ")" : ""));
     }
 
     private String get(String path) throws IOException, InterruptedException {

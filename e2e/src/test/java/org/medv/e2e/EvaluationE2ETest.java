@@ -103,7 +103,27 @@ class EvaluationE2ETest {
     @Test
     void conversationBenchmarkIsJudged() throws Exception {
         Stack stack = Stack.get();
-        Path dir = Files.createDirectories(Stack.repoRoot().resolve("e2e/target/eval-qa50"));
+        Path dir = writeQa50(Stack.repoRoot().resolve("e2e/target/eval-qa50"));
+        int judged = stack.judge.received().size();
+        String out = medv("eval", "run", "--dataset", "qa50", "--data", dir.toString(), "--run-id", "e2e-qa50",
+                "--port", Integer.toString(Stack.grpc(1)), "--evaluator", EVALUATOR, "--gen-length", "8",
+                "--block-length", "8", "--steps", "8");
+        assertTrue(out.contains("Conversation") || out.contains("conversation"), out);
+        assertTrue(stack.judge.received().size() >= judged + 2, "the judge reviewed both answers");
+        double expected = 0;
+        for (String line : get("/runs/e2e-qa50/results.jsonl").split("\n")) {
+            JsonObject r = JsonParser.parseString(line).getAsJsonObject();
+            JsonObject j = r.getAsJsonObject("judge");
+            expected += j.get("candidate").getAsDouble() / j.get("reference").getAsDouble() * 100 / 2;
+        }
+        JsonObject report = JsonParser.parseString(get("/runs/e2e-qa50/report")).getAsJsonObject();
+        assertEquals(expected, report.getAsJsonObject("judge").getAsJsonObject("all").get("relative").getAsDouble(),
+                1e-9);
+    }
+
+    /** LLaVA-Med's qa50 format, two questions (a conversation and a detailed description) with generated figures. */
+    static Path writeQa50(Path target) throws IOException {
+        Path dir = Files.createDirectories(target);
         Files.createDirectories(dir.resolve("images"));
         StringBuilder jsonl = new StringBuilder();
         String[] domains = {"chest_xray", "histology"};
@@ -127,21 +147,7 @@ class EvaluationE2ETest {
             jsonl.append(q).append('\n');
         }
         Files.writeString(dir.resolve("llava_med_eval_qa50_qa.jsonl"), jsonl.toString());
-        int judged = stack.judge.received().size();
-        String out = medv("eval", "run", "--dataset", "qa50", "--data", dir.toString(), "--run-id", "e2e-qa50",
-                "--port", Integer.toString(Stack.grpc(1)), "--evaluator", EVALUATOR, "--gen-length", "8",
-                "--block-length", "8", "--steps", "8");
-        assertTrue(out.contains("Conversation") || out.contains("conversation"), out);
-        assertTrue(stack.judge.received().size() >= judged + 2, "the judge reviewed both answers");
-        double expected = 0;
-        for (String line : get("/runs/e2e-qa50/results.jsonl").split("\n")) {
-            JsonObject r = JsonParser.parseString(line).getAsJsonObject();
-            JsonObject j = r.getAsJsonObject("judge");
-            expected += j.get("candidate").getAsDouble() / j.get("reference").getAsDouble() * 100 / 2;
-        }
-        JsonObject report = JsonParser.parseString(get("/runs/e2e-qa50/report")).getAsJsonObject();
-        assertEquals(expected, report.getAsJsonObject("judge").getAsJsonObject("all").get("relative").getAsDouble(),
-                1e-9);
+        return dir;
     }
 
     /** A LLaVA-Med-format VQA test set of four questions with generated scans. */

@@ -56,6 +56,24 @@ public final class FakeJudgeServer implements AutoCloseable {
     public record Received(JsonObject body, String authorization, String path, long atNanos) {
     }
 
+    /** Requests held unanswered until {@link #open}: {@link #arrived} completes when the first one comes. */
+    public static final class Gate {
+        private final java.util.concurrent.CompletableFuture<Void> arrived =
+                new java.util.concurrent.CompletableFuture<>();
+        private final java.util.concurrent.CountDownLatch open = new java.util.concurrent.CountDownLatch(1);
+
+        public java.util.concurrent.CompletableFuture<Void> arrived() {
+            return arrived;
+        }
+
+        /** Lets every held request (and every later one) be answered. */
+        public void open() {
+            open.countDown();
+        }
+    }
+
+    private volatile Gate gate;
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final Queue<Reply> script = new ConcurrentLinkedQueue<>();
@@ -99,6 +117,13 @@ public final class FakeJudgeServer implements AutoCloseable {
         return start < 0 || end < start ? "" : user.substring(start + "[Assistant 2]\n".length(), end);
     }
 
+    /** Holds every request from now on, unanswered, until the returned gate is opened. */
+    public Gate hold() {
+        Gate g = new Gate();
+        gate = g;
+        return g;
+    }
+
     public List<Received> received() {
         return received;
     }
@@ -115,6 +140,11 @@ public final class FakeJudgeServer implements AutoCloseable {
             JsonObject request = JsonParser.parseString(body).getAsJsonObject();
             received.add(new Received(request, exchange.getRequestHeaders().getFirst("Authorization"),
                     exchange.getRequestURI().getPath(), System.nanoTime()));
+            Gate g = gate;
+            if (g != null) {
+                g.arrived.complete(null);
+                g.open.await();
+            }
             Reply reply = script.poll();
             if (reply == null) {
                 reply = fallback.apply(candidate(request));
