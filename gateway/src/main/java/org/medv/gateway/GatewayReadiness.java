@@ -36,7 +36,8 @@ public class GatewayReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         List<String> problems = gate.problems();
-        var b = HealthCheckResponse.named("medv-gateway").status(problems.isEmpty())
+        // the gate's state, so that readiness and the gRPC health of medv.v1.Assistant never disagree
+        var b = HealthCheckResponse.named("medv-gateway").status(gate.isOpen())
                 .withData("tokenizer", models.loaded() ? "loaded" : models.failure() == null ? "loading" : "failed")
                 .withData("steps-partitions", steps.positioned() ? steps.partitions() : 0)
                 .withData("vision-service", state(backends.visionProblem()))

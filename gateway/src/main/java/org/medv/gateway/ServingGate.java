@@ -122,9 +122,27 @@ public class ServingGate {
         }
     }
 
+    /**
+     * Re-reads the parts and applies what holds. The parts are read outside this object's lock (a backend may fire
+     * this event while holding its own lock), so two events may apply their readings in either order: each repeats
+     * until the state it leaves matches the parts as they are, so the last one to finish leaves the present state.
+     */
     void onChange(@Observes ReadinessChanged change) {
-        boolean now = problems().isEmpty();
-        String imageProblem = imageProblem();
+        while (true) {
+            boolean now = problems().isEmpty();
+            String imageProblem = imageProblem();
+            apply(now, imageProblem);
+            boolean settledOpen = problems().isEmpty();
+            boolean settledImages = imageProblem() == null;
+            synchronized (this) {
+                if (open == settledOpen && imagesServed == settledImages) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void apply(boolean now, String imageProblem) {
         boolean images = imageProblem == null;
         List<Waiter> done = new ArrayList<>();
         boolean openChanged;
@@ -152,6 +170,11 @@ public class ServingGate {
                     : "requests with an image are refused (text-only requests are served): %s", imageProblem);
         }
         done.forEach(w -> w.future().complete(null));
+    }
+
+    /** Whether the gateway takes requests: what its gRPC health and readiness say. */
+    public synchronized boolean isOpen() {
+        return open;
     }
 
     private void grpcHealth(boolean serving) {
