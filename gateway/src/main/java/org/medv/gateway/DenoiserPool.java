@@ -40,7 +40,7 @@ import java.util.stream.Collectors;
  * requests while one replica is serving. A {@code dns:///} name is resolved again every
  * {@code medv.gateway.denoisers-refresh}: new addresses get a replica, vanished ones take no new work. The listed
  * replicas' channels are secured as the single configured client is ({@link #credentials}): mutual TLS when
- * {@code quarkus.grpc.clients.denoiser} says so.
+ * {@code quarkus.grpc.clients.denoiser.ssl.*} says so.
  */
 @ApplicationScoped
 public class DenoiserPool {
@@ -218,21 +218,25 @@ public class DenoiserPool {
     static final String CLIENT = "quarkus.grpc.clients.denoiser.";
 
     /**
-     * Plaintext unless {@code quarkus.grpc.clients.denoiser.negotiation-type} is {@code tls}; then TLS trusting
-     * {@code ssl.trust-store} (PEM; the JVM's trust otherwise) and presenting {@code ssl.certificate} with
-     * {@code ssl.key} (PEM) when given: the settings {@code ./medv up --internal-tls-dir} passes the gateway.
+     * As Quarkus decides for the configured client: TLS when {@code quarkus.grpc.clients.denoiser.plain-text} is
+     * false, or when {@code ssl.trust-store} or {@code ssl.certificate} is set and {@code plain-text} is not true;
+     * otherwise plaintext ({@code negotiation-type} alone decides nothing: its default is {@code tls} even for a
+     * plaintext client). With TLS: trust {@code ssl.trust-store} (PEM; the JVM's trust otherwise) and present
+     * {@code ssl.certificate} with {@code ssl.key} (PEM) when given: the settings {@code ./medv up --internal-tls-dir}
+     * passes the gateway.
      *
      * @throws IllegalStateException naming the setting whose file cannot be read, or a certificate without its key
      */
     static ChannelCredentials credentials(Config c) {
-        String negotiation = c.getOptionalValue(CLIENT + "negotiation-type", String.class).orElse("plaintext");
-        if (!negotiation.equalsIgnoreCase("tls")) {
-            return InsecureChannelCredentials.create();
-        }
-        TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder();
+        Optional<Boolean> plainText = c.getOptionalValue(CLIENT + "plain-text", Boolean.class);
         Optional<String> trust = c.getOptionalValue(CLIENT + "ssl.trust-store", String.class);
         Optional<String> cert = c.getOptionalValue(CLIENT + "ssl.certificate", String.class);
         Optional<String> key = c.getOptionalValue(CLIENT + "ssl.key", String.class);
+        boolean tls = plainText.map(p -> !p).orElse(trust.isPresent() || cert.isPresent());
+        if (!tls) {
+            return InsecureChannelCredentials.create();
+        }
+        TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder();
         if (cert.isPresent() != key.isPresent()) {
             throw new IllegalStateException(CLIENT + "ssl.certificate and " + CLIENT + "ssl.key go together");
         }

@@ -72,8 +72,12 @@ class DenoiserCredentialsTest {
     @Test
     void withoutTlsSettingsTheChannelsArePlaintext() {
         assertInstanceOf(InsecureChannelCredentials.class, DenoiserPool.credentials(config(Map.of())));
+        // Quarkus' default negotiation-type is tls even for a plaintext client: it alone decides nothing
         assertInstanceOf(InsecureChannelCredentials.class, DenoiserPool.credentials(config(Map.of(
-                DenoiserPool.CLIENT + "negotiation-type", "plaintext"))));
+                DenoiserPool.CLIENT + "negotiation-type", "tls"))));
+        Map<String, String> forcedPlain = tls("gateway");
+        forcedPlain.put(DenoiserPool.CLIENT + "plain-text", "true");
+        assertInstanceOf(InsecureChannelCredentials.class, DenoiserPool.credentials(config(forcedPlain)));
     }
 
     @Test
@@ -84,11 +88,9 @@ class DenoiserCredentialsTest {
     @Test
     void withoutACertificateOfTheCaTheReplicaRefuses() throws InterruptedException {
         assertThrows(IllegalStateException.class, () -> DenoiserPool.credentials(config(Map.of(
-                DenoiserPool.CLIENT + "negotiation-type", "tls",
                 DenoiserPool.CLIENT + "ssl.certificate", dir.resolve("gateway.crt").toString()))),
                 "a certificate without its key");
         assertEquals(Status.Code.UNAVAILABLE, cancel(DenoiserPool.credentials(config(Map.of(
-                DenoiserPool.CLIENT + "negotiation-type", "tls",
                 DenoiserPool.CLIENT + "ssl.trust-store", dir.resolve("ca.crt").toString())))), "no client certificate");
         assertEquals(Status.Code.UNAVAILABLE, cancel(DenoiserPool.credentials(config(tls("other")))),
                 "another CA's certificate");
