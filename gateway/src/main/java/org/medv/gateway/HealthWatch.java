@@ -18,11 +18,16 @@ import java.util.Objects;
  * when it changes, and a watch that fails (the server is down or unreachable) is retried on a timer, with backoff,
  * over the same channel the requests use. A server without the health service (UNIMPLEMENTED) counts as serving, as
  * gRPC's client-side health checking does. Each change of {@link #problem} runs {@code changed}.
+ *
+ * <p>A status other than SERVING is read again every {@link #RECHECK} with a new Watch, so that an update the server
+ * never pushes cannot keep a backend out: seen once in the e2e suite, a Watch that vision-service answered while it
+ * was marking itself SERVING said NOT_SERVING and then nothing for minutes.
  */
 final class HealthWatch implements ClientResponseObserver<HealthCheckRequest, HealthCheckResponse> {
     private static final Logger LOG = Logger.getLogger(HealthWatch.class);
     private static final Duration FIRST_RETRY = Duration.ofMillis(250);
     private static final Duration MAX_RETRY = Duration.ofSeconds(2);
+    static final Duration RECHECK = Duration.ofSeconds(2);
 
     private final String name;
     private final String service;
@@ -32,6 +37,8 @@ final class HealthWatch implements ClientResponseObserver<HealthCheckRequest, He
     private volatile boolean stopped;
     private volatile String problem;
     private volatile ClientCallStreamObserver<HealthCheckRequest> call;
+    /** Set when this watch cancels its own call to read the status again: its end is not a failure. */
+    private volatile boolean rechecking;
     private Duration retry = FIRST_RETRY;
 
     /**
@@ -85,11 +92,28 @@ final class HealthWatch implements ClientResponseObserver<HealthCheckRequest, He
         retry = FIRST_RETRY;
         boolean serving = r.getStatus() == HealthCheckResponse.ServingStatus.SERVING;
         set(serving ? null : name + " is not serving (" + r.getStatus() + ")");
+        if (!serving) {
+            ClientCallStreamObserver<HealthCheckRequest> current = call;
+            timers.after(RECHECK.toNanos(), () -> recheck(current));
+        }
+    }
+
+    /** Ends {@code c} to open a new Watch, if it is still the call and the backend still not serving. */
+    private void recheck(ClientCallStreamObserver<HealthCheckRequest> c) {
+        if (!stopped && c != null && call == c && problem != null) {
+            rechecking = true;
+            c.cancel("reading the status of a backend that is not serving again", null);
+        }
     }
 
     @Override
     public void onError(Throwable t) {
         if (stopped) {
+            return;
+        }
+        if (rechecking) {
+            rechecking = false;
+            watch();
             return;
         }
         Status s = Status.fromThrowable(t);

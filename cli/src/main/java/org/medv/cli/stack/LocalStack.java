@@ -183,8 +183,10 @@ public final class LocalStack implements AutoCloseable {
                 evaluator.awaitHttpOk("http://localhost:" + settings.evaluatorHttpPort() + "/q/health/ready", ready);
             }
             for (int g = 0; g < gws.size(); g++) {
+                // ready, and serving requests with an image too: the gateway takes text-only ones before its watch
+                // has seen vision serve
                 gws.get(g).awaitHttpOk(security.httpScheme() + "://localhost:" + (settings.gatewayHttpPort() + 10 * g)
-                        + "/q/health/ready", ready, security.healthClient());
+                        + "/q/health/ready", ready, security.healthClient(), LocalStack::imagesServed);
             }
             processes.forEach(SupervisedProcess::supervise);
             return this;
@@ -192,6 +194,22 @@ public final class LocalStack implements AutoCloseable {
             close();
             throw new IllegalStateException("medv did not start: " + e.getMessage(), e);
         }
+    }
+
+    /** Whether a gateway readiness body says requests with an image are served ({@code "images": "served"}). */
+    static boolean imagesServed(String readiness) {
+        try {
+            for (var check : com.google.gson.JsonParser.parseString(readiness).getAsJsonObject()
+                    .getAsJsonArray("checks")) {
+                var data = check.getAsJsonObject().getAsJsonObject("data");
+                if (data != null && data.has("images")) {
+                    return data.get("images").getAsString().equals("served");
+                }
+            }
+        } catch (RuntimeException e) {
+            return false; // not the gateway's readiness document (yet)
+        }
+        return false;
     }
 
     private List<String> serverTls(String name) {

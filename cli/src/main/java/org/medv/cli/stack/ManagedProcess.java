@@ -81,13 +81,18 @@ public final class ManagedProcess implements AutoCloseable {
 
     /** {@link #awaitHttpOk(String, Duration)} with this client (e.g. one that trusts an HTTPS certificate). */
     public void awaitHttpOk(String url, Duration timeout, HttpClient http) {
+        awaitHttpOk(url, timeout, http, body -> true);
+    }
+
+    /** Until {@code url} answers 200 with a body that {@code ready} accepts. */
+    public void awaitHttpOk(String url, Duration timeout, HttpClient http, java.util.function.Predicate<String> ready) {
         long end = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < end) {
             checkAlive();
             try {
-                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2))
-                        .GET().build(), HttpResponse.BodyHandlers.discarding());
-                if (r.statusCode() == 200) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200 && ready.test(r.body())) {
                     return;
                 }
             } catch (IOException e) {

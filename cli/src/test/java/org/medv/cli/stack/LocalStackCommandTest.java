@@ -116,4 +116,17 @@ class LocalStackCommandTest {
         assertEquals(null, value(defaults, "medv.gateway.limits.streams-per-key"), "the gateway's default");
         assertEquals(null, value(defaults, "medv.gateway.limits.requests-per-key-per-minute"), "the gateway's default");
     }
+
+    /** up reports the stack started only once the gateway also serves requests with an image. */
+    @Test
+    void theGatewayCountsAsStartedOnceItServesImages() {
+        String ready = "{\"status\":\"UP\",\"checks\":[{\"name\":\"gRPC Server\",\"status\":\"UP\",\"data\":"
+                + "{\"medv.v1.Assistant\":true}},{\"name\":\"medv-gateway\",\"status\":\"UP\",\"data\":"
+                + "{\"tokenizer\":\"loaded\",\"images\":\"%s\"}}]}";
+        assertTrue(LocalStack.imagesServed(String.format(ready, "served")));
+        assertFalse(LocalStack.imagesServed(String.format(ready,
+                "refused: vision-service is not serving (NOT_SERVING)")));
+        assertFalse(LocalStack.imagesServed("{\"status\":\"UP\",\"checks\":[]}"), "no gateway check yet");
+        assertFalse(LocalStack.imagesServed("not json"));
+    }
 }
