@@ -19,6 +19,14 @@ final class Commands {
     record Result(int code, String out, String err) {
     }
 
+    /** {@code ./medv ARGS} in this JVM ({@code Main.run}): exit code, stdout, stderr. */
+    static Result medv(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = org.medv.cli.Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
     /** Runs a command to its end (output to files, so a chatty child never blocks on a full pipe). */
     static Result run(List<String> command, Path dir, Map<String, String> env, int timeoutSeconds) {
         try {

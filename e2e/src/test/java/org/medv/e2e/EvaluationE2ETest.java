@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
-import org.medv.cli.Main;
 import org.medv.data.SyntheticDataset;
 import org.medv.eval.AnswerType;
 import org.medv.eval.VqaScore;
@@ -12,8 +11,6 @@ import org.medv.eval.vqa.ClosedRule;
 import org.medv.eval.vqa.VqaMetrics;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -193,11 +190,9 @@ class EvaluationE2ETest {
     }
 
     private static String medv(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-        assertEquals(0, code, err.toString());
-        return out.toString();
+        Commands.Result r = Commands.medv(args);
+        assertEquals(0, r.code(), r.err());
+        return r.out();
     }
 
     private static String get(String path) throws IOException, InterruptedException {

@@ -3,12 +3,9 @@ package org.medv.e2e;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
-import org.medv.cli.Main;
 import org.medv.cli.stack.SupervisedProcess;
 import org.medv.testkit.FakeJudgeServer;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,10 +40,10 @@ class EvaluatorRestartE2ETest {
         int judgedBefore = stack.judge.received().size();
         int restartsBefore = evaluator.restarts();
         FakeJudgeServer.Gate gate = stack.judge.hold();
-        CompletableFuture<String[]> cli;
+        CompletableFuture<Commands.Result> cli;
         long pid;
         try {
-            cli = CompletableFuture.supplyAsync(() -> medv("eval", "run", "--dataset", "qa50", "--data",
+            cli = CompletableFuture.supplyAsync(() -> Commands.medv("eval", "run", "--dataset", "qa50", "--data",
                     dir.toString(), "--run-id", run, "--port", Integer.toString(Stack.grpc(0)), "--evaluator",
                     EVALUATOR, "--gen-length", "8", "--block-length", "8", "--steps", "8", "--format", "json"));
             gate.arrived().get(WAIT.toSeconds(), TimeUnit.SECONDS); // the evaluator waits on the judge: mid-run
@@ -57,12 +54,12 @@ class EvaluatorRestartE2ETest {
         } finally {
             gate.open();
         }
-        String[] result = cli.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        assertEquals("0", result[0], result[2]);
+        Commands.Result result = cli.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        assertEquals(0, result.code(), result.err());
         assertEquals(restartsBefore + 1, evaluator.restarts(), "the supervisor restarted the evaluator once");
         assertTrue(evaluator.current().pid() != pid, "a new evaluator process");
 
-        JsonObject report = JsonParser.parseString(result[1]).getAsJsonObject();
+        JsonObject report = JsonParser.parseString(result.out()).getAsJsonObject();
         List<String> lines = Arrays.stream(get("/runs/" + run + "/results.jsonl").split("\n"))
                 .filter(l -> !l.isBlank()).toList();
         List<String> questions = lines.stream().map(l -> JsonParser.parseString(l).getAsJsonObject()
@@ -73,14 +70,6 @@ class EvaluatorRestartE2ETest {
         assertEquals(List.of("0", "1"), questions.stream().sorted().toList(), "each question scored once");
         assertTrue(judged >= 3, "the answer judged when the evaluator died was judged again: " + judged);
         assertEquals(2, report.get("questions").getAsInt(), report.toString());
-    }
-
-    /** {@code ./medv} in this JVM: exit code, stdout, stderr. */
-    private static String[] medv(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-        return new String[] {Integer.toString(code), out.toString(), err.toString()};
     }
 
     private static String get(String path) throws Exception {

@@ -154,21 +154,17 @@ class SecurityE2ETest {
         }
         args.addAll(1, List.of("--port", Integer.toString(GRPC), "--quiet", "--gen-length", "8", "--block-length", "8",
                 "--steps", "8"));
-        java.io.StringWriter out = new java.io.StringWriter();
-        java.io.StringWriter err = new java.io.StringWriter();
-        int code = org.medv.cli.Main.run(new java.io.PrintWriter(out), new java.io.PrintWriter(err),
-                args.toArray(String[]::new));
-        assertEquals(0, code, args + "\n" + err);
-        assertFalse(out.toString().isBlank(), "an answer: " + out);
+        Result asked = Commands.medv(args.toArray(String[]::new));
+        assertEquals(0, asked.code(), args + "\n" + asked.err());
+        assertFalse(asked.out().isBlank(), "an answer: " + asked.out());
 
         List<String> keyless = new java.util.ArrayList<>(args);
         int file = keyless.indexOf("--api-key-file");
         keyless.remove(file + 1);
         keyless.remove(file);
-        java.io.StringWriter err2 = new java.io.StringWriter();
-        assertEquals(1, org.medv.cli.Main.run(new java.io.PrintWriter(new java.io.StringWriter()),
-                new java.io.PrintWriter(err2), keyless.toArray(String[]::new)), err2.toString());
-        assertTrue(err2.toString().startsWith("medv: UNAUTHENTICATED"), err2.toString());
+        Result refused = Commands.medv(keyless.toArray(String[]::new));
+        assertEquals(1, refused.code(), refused.err());
+        assertTrue(refused.err().startsWith("medv: UNAUTHENTICATED"), refused.err());
     }
 
     @Test

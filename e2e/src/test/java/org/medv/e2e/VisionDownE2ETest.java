@@ -168,18 +168,6 @@ class VisionDownE2ETest {
         assertEquals(0, p.waitFor(), "kill -" + signal + " " + pid);
     }
 
-    /** The {@code images} datum of the gateway's readiness check ({@code medv-gateway}), or "" without it. */
-    private static String imagesState(String readiness) {
-        for (var check : com.google.gson.JsonParser.parseString(readiness).getAsJsonObject().getAsJsonArray("checks")) {
-            var c = check.getAsJsonObject();
-            if (c.get("name").getAsString().equals("medv-gateway") && c.has("data")
-                    && c.getAsJsonObject("data").has("images")) {
-                return c.getAsJsonObject("data").get("images").getAsString();
-            }
-        }
-        return "";
-    }
-
     private static void awaitGatewayReady() throws Exception {
         awaitImages("served");
     }
@@ -194,7 +182,7 @@ class VisionDownE2ETest {
         while (System.nanoTime() < deadline) {
             HttpResponse<String> r = http.send(ready, HttpResponse.BodyHandlers.ofString());
             last = r.statusCode() + " " + r.body();
-            if (r.statusCode() == 200 && imagesState(r.body()).startsWith(images)) {
+            if (r.statusCode() == 200 && org.medv.cli.stack.LocalStack.imagesState(r.body()).startsWith(images)) {
                 return;
             }
             Thread.sleep(100);

@@ -12,8 +12,10 @@ import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Mutual TLS between the gateway and the model services, from a directory of PEM files:
@@ -37,7 +39,7 @@ public final class InternalTls {
 
     private final Path dir;
     /** Each service's trust store password: written once, shared by its processes (several denoisers). */
-    private final java.util.Map<String, String> trustStorePasswords = new java.util.HashMap<>();
+    private final Map<String, String> trustStorePasswords = new HashMap<>();
 
     private InternalTls(Path dir) {
         this.dir = dir.toAbsolutePath();

@@ -198,18 +198,27 @@ public final class LocalStack implements AutoCloseable {
 
     /** Whether a gateway readiness body says requests with an image are served ({@code "images": "served"}). */
     static boolean imagesServed(String readiness) {
+        return imagesState(readiness).equals("served");
+    }
+
+    /**
+     * The {@code images} datum of a gateway's readiness check ({@code medv-gateway}): {@code served} or
+     * {@code refused: ...}; "" when the body is not that document (yet).
+     */
+    public static String imagesState(String readiness) {
         try {
             for (var check : com.google.gson.JsonParser.parseString(readiness).getAsJsonObject()
                     .getAsJsonArray("checks")) {
-                var data = check.getAsJsonObject().getAsJsonObject("data");
-                if (data != null && data.has("images")) {
-                    return data.get("images").getAsString().equals("served");
+                var c = check.getAsJsonObject();
+                if (c.get("name").getAsString().equals("medv-gateway") && c.has("data")
+                        && c.getAsJsonObject("data").has("images")) {
+                    return c.getAsJsonObject("data").get("images").getAsString();
                 }
             }
         } catch (RuntimeException e) {
-            return false; // not the gateway's readiness document (yet)
+            return ""; // not the gateway's readiness document
         }
-        return false;
+        return "";
     }
 
     private List<String> serverTls(String name) {
