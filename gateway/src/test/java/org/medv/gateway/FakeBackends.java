@@ -67,6 +67,8 @@ final class FakeBackends implements AutoCloseable {
     static final String UNICODE_ANSWER = "left \u2192 right, caf\u00e9 \u2713 done";
 
     final List<StartRequest> starts = Collections.synchronizedList(new ArrayList<>());
+    /** Vision.Encode calls received. */
+    final java.util.concurrent.atomic.AtomicInteger encodes = new java.util.concurrent.atomic.AtomicInteger();
     final List<String> cancels = Collections.synchronizedList(new ArrayList<>());
     final List<String> foreignIds = Collections.synchronizedList(new ArrayList<>());
     final java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
@@ -154,6 +156,7 @@ final class FakeBackends implements AutoCloseable {
     private final class Vision extends VisionGrpc.VisionImplBase {
         @Override
         public void encode(EncodeRequest req, StreamObserver<EncodeReply> out) {
+            encodes.incrementAndGet();
             if (req.getImage().startsWith(ByteString.copyFrom("BAD", StandardCharsets.US_ASCII))) {
                 Metadata trailers = new Metadata();
                 trailers.put(Statuses.FIELD, "image");
