@@ -110,6 +110,7 @@ final class BenchStreamCommand implements Callable<Integer> {
                     d.denoiserHttpPort(), 1, List.of(), 0, List.of())).start(); // `up`'s defaults
         }
         ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", port).usePlaintext().build();
+        InProcess baseline = null;
         try {
             byte[] png = java.nio.file.Files.readAllBytes(Launcher.repoRoot()
                     .resolve("testdata/golden/tiny-llada-medv/image0.png"));
@@ -125,12 +126,11 @@ final class BenchStreamCommand implements Callable<Integer> {
                 // resources, without the services around it
                 int threads = LocalStack.engineThreads("denoiser-service", Runtime.getRuntime().availableProcessors());
                 System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
-                double ms = inProcess(model != null ? model : Launcher.repoRoot().resolve(UpCommand.DEMO_MODEL),
-                        png, decoding, warmup, requests);
-                out.printf("in process: %.0f ms per request (p50 of %d after %d warm-up runs, vision and generation,"
-                        + " %d PyTorch thread(s), this JVM)%n", ms, requests, warmup, threads);
-                result.addProperty("in_process_ms", ms);
-                result.addProperty("in_process_threads", threads);
+                baseline = new InProcess(model != null ? model : Launcher.repoRoot().resolve(UpCommand.DEMO_MODEL),
+                        png, decoding, threads);
+                for (int w = 0; w < warmup; w++) {
+                    baseline.once();
+                }
             }
             for (int w = 0; w < warmup; w++) {
                 run(channel, req, 1, 1);
@@ -154,7 +154,10 @@ final class BenchStreamCommand implements Callable<Integer> {
             double eventsPerRequest = -1;
             for (int n : clients) {
                 long t0 = System.nanoTime();
-                List<Sample> samples = run(channel, req, n, requests);
+                // one client, with the in-process baseline: each stack request right after an in-process one, so
+                // that both see the same machine (this machine's speed drifts by 1.5x over a minute)
+                List<Sample> samples = n == 1 && baseline != null ? paired(channel, req, baseline, requests)
+                        : run(channel, req, n, requests);
                 double secs = (System.nanoTime() - t0) / 1e9;
                 List<Long> first = new ArrayList<>();
                 List<Long> fin = new ArrayList<>();
@@ -189,6 +192,26 @@ final class BenchStreamCommand implements Callable<Integer> {
                 levels.add(level);
             }
             result.add("levels", levels);
+            if (baseline != null) {
+                if (baseline.times.isEmpty()) { // no one-client level to pair with
+                    for (int r = 0; r < requests; r++) {
+                        baseline.once();
+                    }
+                }
+                double ms = pct(baseline.times, 50) / 1000.0;
+                out.printf("in process: %.0f ms per request (p50 of %d after %d warm-up runs, vision and generation,"
+                        + " %d PyTorch thread(s), this JVM%s)%n", ms, baseline.times.size(), warmup, baseline.threads,
+                        baseline.paired.isEmpty() ? "" : ", each run just before a one-client stack request");
+                result.addProperty("in_process_ms", ms);
+                result.addProperty("in_process_threads", baseline.threads);
+                result.addProperty("in_process_runs", baseline.times.size());
+                if (!baseline.paired.isEmpty()) {
+                    double pairedRatio = pct(baseline.paired, 50) / 1000.0;
+                    out.printf("one client through the stack, pair by pair: p50 %.2fx its in-process run%n",
+                            pairedRatio);
+                    result.addProperty("stack_over_in_process_paired", pairedRatio);
+                }
+            }
             if (eventsPerRequest >= 0) {
                 // the denoiser's medv.denoiser.step-stride decides how many steps it publishes; say what arrived
                 out.printf("step events per request: %.1f of %d steps%n", eventsPerRequest, steps);
@@ -196,6 +219,9 @@ final class BenchStreamCommand implements Callable<Integer> {
             }
             summarize(out, result, levels);
         } finally {
+            if (baseline != null) {
+                baseline.close();
+            }
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             if (stack != null) {
                 stack.close();
@@ -239,23 +265,52 @@ final class BenchStreamCommand implements Callable<Integer> {
     }
 
     /**
-     * The same request without the stack: image encoding and generation on the model loaded in this JVM; the p50 of
-     * {@code runs} after {@code warmup} runs, as the stack's final event p50 is taken.
+     * The same request without the stack: image encoding and generation on the model loaded in this JVM, timed as
+     * the stack's final event is.
      */
-    private static double inProcess(Path dir, byte[] png, org.medv.model.sampler.GenerationOptions o, int warmup,
-                                    int runs) {
-        try (org.medv.model.MedvModel m = org.medv.model.MedvModel.load(org.medv.model.LoadOptions.of(dir, null))) {
-            int[] prompt = m.prompts().promptIds(QUESTION, 1);
-            List<Long> times = new ArrayList<>();
-            for (int r = 0; r < warmup + runs; r++) {
-                long t = System.nanoTime();
-                m.generate(prompt, List.of(png), o, e -> { });
-                if (r >= warmup) {
-                    times.add((System.nanoTime() - t) / 1000);
-                }
-            }
-            return pct(times, 50) / 1000.0;
+    private static final class InProcess implements AutoCloseable {
+        final int threads;
+        final List<Long> times = new ArrayList<>(); // microseconds, measured runs only
+        final List<Long> paired = new ArrayList<>(); // stack time / in-process time of one pair, x1000
+        private final org.medv.model.MedvModel model;
+        private final int[] prompt;
+        private final List<byte[]> images;
+        private final org.medv.model.sampler.GenerationOptions options;
+
+        InProcess(Path dir, byte[] png, org.medv.model.sampler.GenerationOptions options, int threads) {
+            this.model = org.medv.model.MedvModel.load(org.medv.model.LoadOptions.of(dir, null));
+            this.prompt = model.prompts().promptIds(QUESTION, 1);
+            this.images = List.of(png);
+            this.options = options;
+            this.threads = threads;
         }
+
+        /** One run; its time in microseconds. */
+        long once() {
+            long t = System.nanoTime();
+            model.generate(prompt, images, options, e -> { });
+            return (System.nanoTime() - t) / 1000;
+        }
+
+        @Override
+        public void close() {
+            model.close();
+        }
+    }
+
+    /** {@code n} stack requests from one client, each just after an in-process run of the same request. */
+    private static List<Sample> paired(ManagedChannel channel, AskRequest req, InProcess baseline, int n) {
+        List<Sample> samples = new ArrayList<>();
+        for (int r = 0; r < n; r++) {
+            long local = baseline.once();
+            baseline.times.add(local);
+            Sample s = once(channel, req);
+            samples.add(s);
+            if (!s.rejected) {
+                baseline.paired.add(Math.round(s.finalMs * 1000.0 * 1000 / Math.max(1, local)));
+            }
+        }
+        return samples;
     }
 
     private static JsonObject percentiles(Number p50, Number p99) {

@@ -63,6 +63,9 @@ class CliJsonE2ETest {
         assertEquals(Math.max(1, Runtime.getRuntime().availableProcessors() - 1),
                 o.get("in_process_threads").getAsInt());
         assertTrue(o.get("in_process_ms").getAsDouble() > 0, o.toString());
+        // with a one-client level, each of its stack requests follows an in-process run of the same request
+        assertEquals(2, o.get("in_process_runs").getAsInt());
+        assertTrue(o.get("stack_over_in_process_paired").getAsDouble() > 0, o.toString());
         assertEquals(8, o.get("block_length").getAsInt());
         assertEquals(8, o.get("steps").getAsInt());
         assertEquals(2, o.get("requests_per_client").getAsInt());
