@@ -66,9 +66,9 @@ final class BenchStreamCommand implements Callable<Integer> {
 
     @Option(names = "--warmup", paramLabel = "N",
             description = "requests sent one at a time before measuring, then one round at the largest level up to 8"
-                    + " clients (the services' JIT compilers settle; default ${DEFAULT-VALUE}); the in-process"
-                    + " baseline warms up as many times")
-    int warmup = 20;
+                    + " clients (the services' JIT compilers settle: their per-event code runs 64 times a request;"
+                    + " default ${DEFAULT-VALUE}); the in-process baseline warms up as many times")
+    int warmup = 200;
 
     @Option(names = "--no-in-process",
             description = "skip timing the same request in this process on the served model")
