@@ -195,7 +195,7 @@ final class BenchStreamCommand implements Callable<Integer> {
             if (baseline != null) {
                 if (baseline.times.isEmpty()) { // no one-client level to pair with
                     for (int r = 0; r < requests; r++) {
-                        baseline.once();
+                        baseline.measured();
                     }
                 }
                 double ms = pct(baseline.times, 50) / 1000.0;
@@ -292,6 +292,13 @@ final class BenchStreamCommand implements Callable<Integer> {
             return (System.nanoTime() - t) / 1000;
         }
 
+        /** One run counted in {@link #times}; its time in microseconds. */
+        long measured() {
+            long t = once();
+            times.add(t);
+            return t;
+        }
+
         @Override
         public void close() {
             model.close();
@@ -302,8 +309,7 @@ final class BenchStreamCommand implements Callable<Integer> {
     private static List<Sample> paired(ManagedChannel channel, AskRequest req, InProcess baseline, int n) {
         List<Sample> samples = new ArrayList<>();
         for (int r = 0; r < n; r++) {
-            long local = baseline.once();
-            baseline.times.add(local);
+            long local = baseline.measured();
             Sample s = once(channel, req);
             samples.add(s);
             if (!s.rejected) {

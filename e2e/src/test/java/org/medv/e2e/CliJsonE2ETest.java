@@ -82,6 +82,21 @@ class CliJsonE2ETest {
         assertTrue(level.get("events_per_s").getAsDouble() > 0, level.toString());
     }
 
+    @Test
+    void benchStreamTimesTheBaselineWithoutAOneClientLevel() {
+        Stack.get();
+        JsonObject o = medv("bench", "stream", "--port", Integer.toString(Stack.grpc(0)), "--clients", "2",
+                "--requests", "2", "--gen-length", "8", "--block-length", "8", "--steps", "8", "--warmup", "1",
+                "--format", "json");
+        // nothing to pair with: the in-process runs come after the levels, as many as --requests
+        assertEquals(2, o.get("in_process_runs").getAsInt());
+        assertTrue(o.get("in_process_ms").getAsDouble() > 0, o.toString());
+        assertFalse(o.has("stack_over_in_process_paired"), o.toString());
+        assertFalse(o.has("stack_over_in_process"), "no one-client level to compare: " + o);
+        assertEquals(2, o.getAsJsonArray("levels").get(0).getAsJsonObject().get("clients").getAsInt());
+        assertEquals(4, o.getAsJsonArray("levels").get(0).getAsJsonObject().get("requests").getAsInt());
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
