@@ -184,9 +184,11 @@ public final class LocalStack implements AutoCloseable {
             }
             for (int g = 0; g < gws.size(); g++) {
                 // ready, and serving requests with an image too: the gateway takes text-only ones before its watch
-                // has seen vision serve
+                // has seen vision serve; with several denoisers, once its watches see every replica serving (it is
+                // ready with one, and would send everything there until the others' first health answer)
                 gws.get(g).awaitHttpOk(security.httpScheme() + "://localhost:" + (settings.gatewayHttpPort() + 10 * g)
-                        + "/q/health/ready", ready, security.healthClient(), LocalStack::imagesServed);
+                        + "/q/health/ready", ready, security.healthClient(),
+                        body -> imagesServed(body) && (denoisers == 1 || everyReplicaServing(body, addresses)));
             }
             processes.forEach(SupervisedProcess::supervise);
             return this;
@@ -206,13 +208,26 @@ public final class LocalStack implements AutoCloseable {
      * {@code refused: ...}; "" when the body is not that document (yet).
      */
     public static String imagesState(String readiness) {
+        return gatewayDatum(readiness, "images");
+    }
+
+    /**
+     * Whether a gateway readiness body shows each of the denoiser {@code addresses} as {@code serving, N in flight}
+     * (its {@code denoiser host:port} data).
+     */
+    static boolean everyReplicaServing(String readiness, List<String> addresses) {
+        return addresses.stream().allMatch(a -> gatewayDatum(readiness, "denoiser " + a).startsWith("serving"));
+    }
+
+    /** One datum of a gateway's readiness check ({@code medv-gateway}); "" when absent or not that document. */
+    private static String gatewayDatum(String readiness, String key) {
         try {
             for (var check : com.google.gson.JsonParser.parseString(readiness).getAsJsonObject()
                     .getAsJsonArray("checks")) {
                 var c = check.getAsJsonObject();
                 if (c.get("name").getAsString().equals("medv-gateway") && c.has("data")
-                        && c.getAsJsonObject("data").has("images")) {
-                    return c.getAsJsonObject("data").get("images").getAsString();
+                        && c.getAsJsonObject("data").has(key)) {
+                    return c.getAsJsonObject("data").get(key).getAsString();
                 }
             }
         } catch (RuntimeException e) {

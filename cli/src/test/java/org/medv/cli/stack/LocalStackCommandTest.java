@@ -129,4 +129,19 @@ class LocalStackCommandTest {
         assertFalse(LocalStack.imagesServed("{\"status\":\"UP\",\"checks\":[]}"), "no gateway check yet");
         assertFalse(LocalStack.imagesServed("not json"));
     }
+
+    @Test
+    void withSeveralDenoisersTheStackWaitsUntilTheGatewaySeesEachReplicaServing() {
+        // the gateway is ready once one replica serves; the other's first health answer may come later
+        String ready = "{\"status\":\"UP\",\"checks\":[{\"name\":\"medv-gateway\",\"status\":\"UP\",\"data\":"
+                + "{\"images\":\"served\",\"denoiser localhost:21102\":\"serving, 0 in flight\","
+                + "\"denoiser localhost:21112\":\"%s\"}}]}";
+        List<String> both = List.of("localhost:21102", "localhost:21112");
+        assertTrue(LocalStack.everyReplicaServing(String.format(ready, "serving, 2 in flight"), both));
+        assertFalse(LocalStack.everyReplicaServing(String.format(ready,
+                "denoiser localhost:21112: health not known yet"), both));
+        assertFalse(LocalStack.everyReplicaServing(String.format(ready, "serving, 0 in flight"),
+                List.of("localhost:21102", "localhost:21122")), "a replica the gateway does not list");
+        assertFalse(LocalStack.everyReplicaServing("not json", both));
+    }
 }
