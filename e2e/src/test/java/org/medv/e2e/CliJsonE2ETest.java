@@ -3,10 +3,7 @@ package org.medv.e2e;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
-import org.medv.cli.Main;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,12 +19,18 @@ class CliJsonE2ETest {
 
     /** Runs the CLI; exactly one line of JSON on stdout. */
     private static JsonObject medv(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(new PrintWriter(out), new PrintWriter(err), args);
-        assertEquals(0, code, err.toString());
-        assertEquals(1, out.toString().lines().count(), "one JSON object on stdout: " + out);
-        return JsonParser.parseString(out.toString()).getAsJsonObject();
+        Commands.Result r = Commands.medv(args);
+        assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.out().lines().count(), "one JSON object on stdout: " + r.out());
+        return JsonParser.parseString(r.out()).getAsJsonObject();
+    }
+
+    /** {@code bench stream} against the test stack's gateway 0: 2 requests per client of 8 tokens in 8 steps. */
+    private static JsonObject benchStream(String clients, int warmup) {
+        Stack.get();
+        return medv("bench", "stream", "--port", Integer.toString(Stack.grpc(0)), "--clients", clients,
+                "--requests", "2", "--gen-length", "8", "--block-length", "8", "--steps", "8", "--warmup",
+                Integer.toString(warmup), "--format", "json");
     }
 
     @Test
@@ -53,10 +56,7 @@ class CliJsonE2ETest {
 
     @Test
     void benchStreamReportsEachLevel() {
-        Stack.get();
-        JsonObject o = medv("bench", "stream", "--port", Integer.toString(Stack.grpc(0)), "--clients", "1",
-                "--requests", "2", "--gen-length", "8", "--block-length", "8", "--steps", "8", "--warmup", "2",
-                "--format", "json");
+        JsonObject o = benchStream("1", 2);
         assertEquals(8, o.get("gen_length").getAsInt());
         assertEquals(2, o.get("warmup").getAsInt());
         // the in-process baseline runs on as many PyTorch threads as `up` gives the denoiser
@@ -84,10 +84,7 @@ class CliJsonE2ETest {
 
     @Test
     void benchStreamTimesTheBaselineWithoutAOneClientLevel() {
-        Stack.get();
-        JsonObject o = medv("bench", "stream", "--port", Integer.toString(Stack.grpc(0)), "--clients", "2",
-                "--requests", "2", "--gen-length", "8", "--block-length", "8", "--steps", "8", "--warmup", "1",
-                "--format", "json");
+        JsonObject o = benchStream("2", 1);
         // nothing to pair with: the in-process runs come after the levels, as many as --requests
         assertEquals(2, o.get("in_process_runs").getAsInt());
         assertTrue(o.get("in_process_ms").getAsDouble() > 0, o.toString());
