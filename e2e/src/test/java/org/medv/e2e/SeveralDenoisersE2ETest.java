@@ -12,10 +12,6 @@ import org.medv.proto.v1.AnswerRecord;
 import org.medv.proto.v1.FinishReason;
 import org.medv.testkit.EmbeddedKafka;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -178,22 +174,8 @@ class SeveralDenoisersE2ETest {
         return StreamCall.askAll(channel, n, length);
     }
 
-    /** Waits until the gateway's readiness data for {@code key} satisfies {@code state}. */
+    /** Waits until the gateway is ready and its readiness data for {@code key} satisfies {@code state}. */
     private static void awaitGateway(String key, Predicate<String> state) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + GATEWAY_HTTP + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        String body = "";
-        while (System.nanoTime() < deadline) {
-            body = http.send(ready, HttpResponse.BodyHandlers.ofString()).body();
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + java.util.regex.Pattern.quote(key)
-                    + "\"\\s*:\\s*\"([^\"]*)\"").matcher(body);
-            if (m.find() && state.test(m.group(1))) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("the gateway's " + key + " did not change within " + WAIT + ": " + body);
+        Stack.awaitGatewayDatum(GATEWAY_HTTP, key, state, WAIT);
     }
 }

@@ -7,10 +7,16 @@ import org.medv.testkit.FakeJudgeServer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * One medv for all end-to-end tests of a JVM: an in-process KRaft broker and the packaged services as child
@@ -93,6 +99,29 @@ final class Stack {
 
     static int http(int n) {
         return GATEWAY_HTTP + 10 * n;
+    }
+
+    /**
+     * Polls the readiness of the gateway on {@code httpPort} until it is ready (200) and its {@code key} datum
+     * ({@link LocalStack#gatewayDatum}) satisfies {@code state}.
+     */
+    static void awaitGatewayDatum(int httpPort, String key, Predicate<String> state, Duration wait)
+            throws IOException, InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + wait.toNanos();
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = http.send(ready, HttpResponse.BodyHandlers.ofString());
+            last = r.statusCode() + " " + r.body();
+            if (r.statusCode() == 200 && state.test(LocalStack.gatewayDatum(r.body(), key))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the gateway's readiness was not 200 with the wanted " + key + " within " + wait
+                + ": " + last);
     }
 
     void close() {

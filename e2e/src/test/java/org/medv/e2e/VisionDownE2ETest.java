@@ -12,10 +12,6 @@ import org.medv.proto.v1.AssistantGrpc;
 import org.medv.proto.v1.ClientMetadata;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -174,20 +170,6 @@ class VisionDownE2ETest {
 
     /** Polls gateway 0's readiness until it is ready (200) and its {@code images} state starts with {@code images}. */
     private static void awaitImages(String images) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + Stack.http(0) + "/q/health/ready"))
-                .timeout(Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(ready, HttpResponse.BodyHandlers.ofString());
-            last = r.statusCode() + " " + r.body();
-            if (r.statusCode() == 200 && org.medv.cli.stack.LocalStack.imagesState(r.body()).startsWith(images)) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("gateway readiness not 200 with images \"" + images + "...\" within " + WAIT + ": "
-                + last);
+        Stack.awaitGatewayDatum(Stack.http(0), "images", state -> state.startsWith(images), WAIT);
     }
 }

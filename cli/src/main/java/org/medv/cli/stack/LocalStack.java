@@ -200,15 +200,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Whether a gateway readiness body says requests with an image are served ({@code "images": "served"}). */
     static boolean imagesServed(String readiness) {
-        return imagesState(readiness).equals("served");
-    }
-
-    /**
-     * The {@code images} datum of a gateway's readiness check ({@code medv-gateway}): {@code served} or
-     * {@code refused: ...}; "" when the body is not that document (yet).
-     */
-    public static String imagesState(String readiness) {
-        return gatewayDatum(readiness, "images");
+        return gatewayDatum(readiness, "images").equals("served");
     }
 
     /**
@@ -219,8 +211,11 @@ public final class LocalStack implements AutoCloseable {
         return addresses.stream().allMatch(a -> gatewayDatum(readiness, "denoiser " + a).startsWith("serving"));
     }
 
-    /** One datum of a gateway's readiness check ({@code medv-gateway}); "" when absent or not that document. */
-    private static String gatewayDatum(String readiness, String key) {
+    /**
+     * One datum of a gateway's readiness check ({@code medv-gateway}), e.g. {@code images} or
+     * {@code denoiser host:port}; "" when absent or not that document.
+     */
+    public static String gatewayDatum(String readiness, String key) {
         try {
             for (var check : com.google.gson.JsonParser.parseString(readiness).getAsJsonObject()
                     .getAsJsonArray("checks")) {
